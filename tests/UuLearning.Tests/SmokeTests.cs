@@ -1,12 +1,17 @@
 using TorchSharp;
+
+namespace UuLearning.Tests;
+
+[Collection(TorchCollection.Name)]
 public class SmokeTests
 {
     [Fact]
-    public void Forward_Backward_Runs()
+    public void TorchSharp_ForwardAndBackward_Runs()
     {
-        var x = torch.randn(4, 3, requires_grad: true);
+        using var scope = torch.NewDisposeScope();
+        var x = torch.tensor(new double[] { 1, -2, 3 }, requires_grad: true);
         var y = (x * x).sum();
         y.backward();
-        Assert.Equal(new long[] { 4, 3 }, x.grad!.shape);
+        Assert.Equal(new double[] { 2, -4, 6 }, x.grad!.data<double>().ToArray());
     }
 }
