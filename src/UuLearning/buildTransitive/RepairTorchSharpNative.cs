@@ -1,3 +1,4 @@
+#nullable disable
 // Copyright (c) UuLearning contributors. Licensed under the MIT licence.
 // Compiled by MSBuild's RoslynCodeTaskFactory from UuLearning.targets; it has no dependencies beyond the BCL and MSBuild.
 //
@@ -10,15 +11,14 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+#if !UULEARNING_ELF_PATCHER_ONLY
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+#endif
 
-public sealed class RepairTorchSharpNative : Task
+#if !UULEARNING_ELF_PATCHER_ONLY
+public sealed class RepairTorchSharpNative : Microsoft.Build.Utilities.Task
 {
-    private const string NeededVersion = "GLIBCXX_3.4.32";
-    private const string ReplacementVersion = "GLIBCXX_3.4.30";
-    private const string MarkerSymbol = "_ZSt21ios_base_library_initv";
-    private const string StdCxxSoname = "libstdc++.so.6";
 
     /// <summary>Folders to look in for libLibTorchSharp.so (the build output, the publish folder).</summary>
     [Required]
@@ -39,9 +39,9 @@ public sealed class RepairTorchSharpNative : Task
             Log.LogMessage(MessageImportance.Normal, "UuLearning: no host libstdc++.so.6 found; TorchSharp native repair skipped.");
             return true;
         }
-        if (ContainsAscii(File.ReadAllBytes(host), NeededVersion + "\0"))
+        if (ContainsAscii(File.ReadAllBytes(host), TorchSharpElfPatcher.NeededVersion + "\0"))
         {
-            Log.LogMessage(MessageImportance.Low, $"UuLearning: {host} provides {NeededVersion}; no TorchSharp native repair needed.");
+            Log.LogMessage(MessageImportance.Low, $"UuLearning: {host} provides {TorchSharpElfPatcher.NeededVersion}; no TorchSharp native repair needed.");
             return true;
         }
 
@@ -57,18 +57,18 @@ public sealed class RepairTorchSharpNative : Task
                 string outcome;
                 try
                 {
-                    outcome = RepairFile(path);
+                    outcome = TorchSharpElfPatcher.RepairFile(path);
                 }
                 catch (InvalidDataException ex)
                 {
-                    Log.LogError($"UuLearning: cannot repair '{path}' for this host's libstdc++ ({host} lacks {NeededVersion}): {ex.Message} " +
+                    Log.LogError($"UuLearning: cannot repair '{path}' for this host's libstdc++ ({host} lacks {TorchSharpElfPatcher.NeededVersion}): {ex.Message} " +
                                  "Set the MSBuild property UuLearningRepairTorchSharpNative=false to skip this step and supply a newer libstdc++ instead.");
                     return false;
                 }
                 if (outcome == "repaired")
                 {
                     repaired.Add(path);
-                    Log.LogMessage(MessageImportance.High, $"UuLearning: repaired {path} ({NeededVersion} -> {ReplacementVersion} for {MarkerSymbol}).");
+                    Log.LogMessage(MessageImportance.High, $"UuLearning: repaired {path} ({TorchSharpElfPatcher.NeededVersion} -> {TorchSharpElfPatcher.ReplacementVersion} for {TorchSharpElfPatcher.MarkerSymbol}).");
                 }
                 else
                 {
@@ -117,6 +117,16 @@ public sealed class RepairTorchSharpNative : Task
         }
         return false;
     }
+}
+#endif
+
+/// <summary>The ELF edit itself, kept apart from the MSBuild task so that it can be unit-tested without MSBuild.</summary>
+public static class TorchSharpElfPatcher
+{
+    public const string NeededVersion = "GLIBCXX_3.4.32";
+    public const string ReplacementVersion = "GLIBCXX_3.4.30";
+    public const string MarkerSymbol = "_ZSt21ios_base_library_initv";
+    public const string StdCxxSoname = "libstdc++.so.6";
 
     /// <summary>Repairs one file in place (write to a temporary file, then rename). Returns "repaired", or why nothing was done.</summary>
     public static string RepairFile(string path)
