@@ -1,3 +1,7 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Benchmarks run in-process by default: BenchmarkDotNet's out-of-process toolchain builds a generated project whose
+// output does not get the TorchSharp native repair (docs/platform-requirements.md), so TorchSharp cannot load there on
+// Debian 12 / Ubuntu 22.04. Pass --inProcess yourself or nothing; any other BenchmarkDotNet option still applies.
+var effectiveArgs = args.Contains("--inProcess") || args.Contains("-i") ? args : [.. args, "--inProcess"];
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(effectiveArgs);
