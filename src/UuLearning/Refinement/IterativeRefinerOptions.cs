@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace UuLearning;
+
+/// <summary>Options for <see cref="IterativeRefiner"/>.</summary>
+/// <remarks>Validated once by the refiner's constructor; the refiner keeps a copy.</remarks>
+public sealed class IterativeRefinerOptions
+{
+    /// <summary>The most rounds to run.</summary>
+    /// <value>Default 5 (the paper's); 1 to 100.</value>
+    public int MaxRounds { get; set; } = 5;
+
+    /// <summary>Stop early when the share of items whose label flipped in a round falls below this.</summary>
+    /// <value>Default 0.001; 0 (never stop early) to 1.</value>
+    public double FlipTolerance { get; set; } = 0.001;
+
+    /// <summary>Which round's labels to return.</summary>
+    /// <value>Default <see cref="RoundSelection.BestSampleAgreement"/>.</value>
+    public RoundSelection Selection { get; set; } = RoundSelection.BestSampleAgreement;
+
+    /// <summary>Nominal coverage of the sample-agreement intervals in round reports.</summary>
+    /// <value>Default 0.95; between 0.5 and 0.999.</value>
+    public double ConfidenceLevel { get; set; } = 0.95;
+
+    /// <summary>Options of the trainer used each round.</summary>
+    /// <value>Default: a new <see cref="UuTrainerOptions"/>.</value>
+    public UuTrainerOptions Trainer { get; set; } = new();
+
+    /// <summary>Checks every option; throws for the first invalid one, naming the property.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its range.</exception>
+    /// <exception cref="ArgumentNullException"><see cref="Trainer"/> is null.</exception>
+    public void Validate()
+    {
+        if (MaxRounds is < 1 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRounds), MaxRounds, "MaxRounds must be between 1 and 100.");
+        }
+        if (!(FlipTolerance >= 0 && FlipTolerance <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FlipTolerance), FlipTolerance, "FlipTolerance must be between 0 and 1.");
+        }
+        if (!Enum.IsDefined(Selection))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Selection), Selection, "Selection must be BestSampleAgreement or Last.");
+        }
+        if (!(ConfidenceLevel >= 0.5 && ConfidenceLevel <= 0.999))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConfidenceLevel), ConfidenceLevel,
+                string.Create(CultureInfo.InvariantCulture, $"ConfidenceLevel must be between 0.5 and 0.999."));
+        }
+        ArgumentNullException.ThrowIfNull(Trainer, nameof(Trainer));
+        Trainer.Validate();
+    }
+
+    /// <summary>A deep copy of these options.</summary>
+    /// <returns>A new instance.</returns>
+    public IterativeRefinerOptions Clone()
+    {
+        var copy = (IterativeRefinerOptions)MemberwiseClone();
+        copy.Trainer = Trainer?.Clone()!;
+        return copy;
+    }
+}

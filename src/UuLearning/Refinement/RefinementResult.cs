@@ -1,0 +1,53 @@
+namespace UuLearning;
+
+/// <summary>The outcome of a refinement: refined labels, scores, per-item decisions, round reports and the classifier.</summary>
+/// <remarks>Owns <see cref="Classifier"/>: dispose the result (or the classifier) when done.</remarks>
+public sealed class RefinementResult : IDisposable
+{
+    internal RefinementResult(
+        IReadOnlyList<PseudoLabel> labels,
+        IReadOnlyList<float> scores,
+        IReadOnlyList<ItemDecision> decisions,
+        IReadOnlyList<RoundReport> rounds,
+        int chosenRound,
+        RefinementStopReason stopReason,
+        string stopDetail,
+        UuClassifier classifier)
+    {
+        Labels = labels;
+        Scores = scores;
+        Decisions = decisions;
+        Rounds = rounds;
+        ChosenRound = chosenRound;
+        StopReason = stopReason;
+        StopDetail = stopDetail;
+        Classifier = classifier;
+    }
+
+    /// <summary>The refined label of every item (from <see cref="ChosenRound"/>).</summary>
+    public IReadOnlyList<PseudoLabel> Labels { get; }
+
+    /// <summary>The chosen round's score of every item.</summary>
+    public IReadOnlyList<float> Scores { get; }
+
+    /// <summary>One decision per item: initial label, refined label, score, changed.</summary>
+    public IReadOnlyList<ItemDecision> Decisions { get; }
+
+    /// <summary>The reports of every round that ran.</summary>
+    public IReadOnlyList<RoundReport> Rounds { get; }
+
+    /// <summary>The 1-based round whose labels and classifier are returned.</summary>
+    public int ChosenRound { get; }
+
+    /// <summary>Why the loop stopped.</summary>
+    public RefinementStopReason StopReason { get; }
+
+    /// <summary>A sentence explaining the stop.</summary>
+    public string StopDetail { get; }
+
+    /// <summary>The chosen round's trained classifier; it scores new feature vectors and can be saved.</summary>
+    public UuClassifier Classifier { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => Classifier.Dispose();
+}

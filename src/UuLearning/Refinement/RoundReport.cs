@@ -1,0 +1,22 @@
+namespace UuLearning;
+
+/// <summary>What one refinement round did.</summary>
+/// <param name="Round">The 1-based round number.</param>
+/// <param name="Priors">The priors used for training, with intervals and counts.</param>
+/// <param name="Training">The training run's report (risks per epoch, epoch kept).</param>
+/// <param name="Flips">Items that had a label before the round and changed it.</param>
+/// <param name="NewlyLabeled">Items that were abstained before the round and got a label.</param>
+/// <param name="PositiveShare">Share of items labeled positive after the round.</param>
+/// <param name="SampleAgreement">Share of the labeled sample whose gold label matches the round's label.</param>
+/// <param name="SampleAgreementInterval">Wilson interval for <paramref name="SampleAgreement"/>.</param>
+/// <param name="Seconds">Wall-clock seconds for the round (priors, training and relabeling).</param>
+public sealed record RoundReport(
+    int Round,
+    PriorEstimate Priors,
+    TrainingReport Training,
+    int Flips,
+    int NewlyLabeled,
+    double PositiveShare,
+    double SampleAgreement,
+    ConfidenceInterval SampleAgreementInterval,
+    double Seconds);

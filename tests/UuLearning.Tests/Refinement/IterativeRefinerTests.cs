@@ -1,0 +1,268 @@
+using TorchSharp;
+using UuLearning.Tests.TestDoubles;
+
+namespace UuLearning.Tests.Refinement;
+
+[Collection(TorchCollection.Name)]
+public class IterativeRefinerTests
+{
+    private static LabeledSample Sample(SyntheticData data, int size, int seed)
+    {
+        var rng = new Random(seed);
+        var idx = Enumerable.Range(0, data.Gold.Length).OrderBy(_ => rng.Next()).Take(size).ToArray();
+        return new LabeledSample(idx, idx.Select(i => data.Gold[i]).ToArray());
+    }
+
+    private static IterativeRefinerOptions MlpOptions(UuObjective objective, int seed) => new()
+    {
+        Selection = RoundSelection.Last,
+        FlipTolerance = 0,
+        Trainer = new UuTrainerOptions { Objective = objective, Seed = seed, Epochs = 50, Scorer = ScorerArchitecture.Mlp(new[] { 256 }, 0.0) },
+    };
+
+    private static IPriorEstimator Estimator() => new SimpleUniformPriorEstimator();
+
+    [Fact]
+    public async Task RefineAsync_HeavyClassConditionalNoise_RobustUuBeatsUuAndPnAndExceeds95Percent()
+    {
+        // 1,000 items in 50 dimensions, 30 % of positives and 40 % of negatives mislabeled (initial accuracy about 0.65),
+        // an MLP scorer that can overfit: the regime where the paper's ablation predicts PN < UU <= robust UU.
+        var accuracy = new Dictionary<UuObjective, double>();
+        foreach (var objective in new[] { UuObjective.Pn, UuObjective.Uu, UuObjective.RobustUu })
+        {
+            double sum = 0;
+            foreach (int seed in new[] { 1, 2 })
+            {
+                var data = SyntheticData.TwoGaussians(1000, 50, 0.5, 0.3, 0.4, seed);
+                Assert.InRange(data.Accuracy(data.Noisy), 0.6, 0.7);
+                var refiner = new IterativeRefiner(Estimator(), MlpOptions(objective, seed));
+                using var result = await refiner.RefineAsync(data.Features, data.Noisy, Sample(data, 50, seed));
+                sum += data.Accuracy(result.Labels);
+            }
+            accuracy[objective] = sum / 2;
+        }
+        Assert.True(accuracy[UuObjective.RobustUu] > 0.95, $"robust UU reached {accuracy[UuObjective.RobustUu]:0.000}");
+        Assert.True(accuracy[UuObjective.Pn] < accuracy[UuObjective.Uu], $"PN {accuracy[UuObjective.Pn]:0.000} vs UU {accuracy[UuObjective.Uu]:0.000}");
+        Assert.True(accuracy[UuObjective.Uu] <= accuracy[UuObjective.RobustUu], $"UU {accuracy[UuObjective.Uu]:0.000} vs robust {accuracy[UuObjective.RobustUu]:0.000}");
+        Assert.True(accuracy[UuObjective.Pn] < 0.93, $"PN on noisy labels reached {accuracy[UuObjective.Pn]:0.000}");
+    }
+
+    [Fact]
+    public async Task RefineStreamingAsync_OverRounds_AccuracyRisesFlipsShrinkPriorsSeparate()
+    {
+        var data = SyntheticData.TwoGaussians(1000, 50, 0.5, 0.3, 0.4, seed: 1);
+        var refiner = new IterativeRefiner(Estimator(), MlpOptions(UuObjective.RobustUu, 1));
+        var updates = new List<RefinementUpdate>();
+        await foreach (var u in refiner.RefineStreamingAsync(data.Features, data.Noisy, Sample(data, 50, 1)))
+        {
+            updates.Add(u);
+        }
+        using var result = updates[^1].Result!;
+        Assert.Equal(5, updates.Count);
+        Assert.All(updates.Take(4), u => Assert.Null(u.Result));
+        var acc = updates.Select(u => data.Accuracy(u.Labels)).ToArray();
+        Assert.True(acc[^1] > acc[0] + 0.02, $"accuracy per round: {string.Join(", ", acc)}");
+        Assert.True(acc[0] > data.Accuracy(data.Noisy), "the first round must improve on the initial labels");
+        var flips = updates.Select(u => u.Report.Flips).ToArray();
+        Assert.True(flips[^1] < flips[1] && flips[1] < flips[0], $"flips per round: {string.Join(", ", flips)}");
+        var first = updates[0].Report.Priors.Priors;
+        var last = updates[^1].Report.Priors.Priors;
+        Assert.True(last.ThetaP > first.ThetaP + 0.1, $"thetaP {first.ThetaP} -> {last.ThetaP}");
+        Assert.True(last.ThetaN < first.ThetaN - 0.1, $"thetaN {first.ThetaN} -> {last.ThetaN}");
+    }
+
+    [Fact]
+    public async Task RefineAsync_SameSeedTwice_IdenticalLabelsAndScoresBitForBit()
+    {
+        var data = SyntheticData.TwoGaussians(600, 20, 0.4, 0.2, 0.3, seed: 3);
+        var options = new IterativeRefinerOptions { MaxRounds = 3, Trainer = new UuTrainerOptions { Seed = 7, Scorer = ScorerArchitecture.Mlp(new[] { 32 }, 0.2) } };
+        using var a = await new IterativeRefiner(Estimator(), options).RefineAsync(data.Features, data.Noisy, Sample(data, 50, 3));
+        using var b = await new IterativeRefiner(Estimator(), options).RefineAsync(data.Features, data.Noisy, Sample(data, 50, 3));
+        Assert.Equal(a.Labels, b.Labels);
+        Assert.Equal(a.Scores.Select(BitConverter.SingleToInt32Bits), b.Scores.Select(BitConverter.SingleToInt32Bits));
+        options.Trainer.Seed = 8;
+        using var c = await new IterativeRefiner(Estimator(), options).RefineAsync(data.Features, data.Noisy, Sample(data, 50, 3));
+        Assert.NotEqual(a.Scores.Select(BitConverter.SingleToInt32Bits), c.Scores.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Fact]
+    public async Task RefineAsync_GoldOutsideSamplePermuted_EveryRefinedLabelUnchanged()
+    {
+        var data = SyntheticData.TwoGaussians(800, 20, 0.5, 0.25, 0.35, seed: 4);
+        var sample = Sample(data, 50, 4);
+        var options = new IterativeRefinerOptions { MaxRounds = 3 };
+        using var original = await new IterativeRefiner(Estimator(), options).RefineAsync(data.Features, data.Noisy, sample);
+
+        // Permute the gold labels of every item outside the sample; the sample keeps its own labels.
+        var inSample = new HashSet<int>(sample.Indices);
+        var outside = Enumerable.Range(0, data.Gold.Length).Where(i => !inSample.Contains(i)).ToArray();
+        var rng = new Random(99);
+        var permutedGold = (bool[])data.Gold.Clone();
+        var shuffled = outside.OrderBy(_ => rng.Next()).ToArray();
+        for (int k = 0; k < outside.Length; k++)
+        {
+            permutedGold[outside[k]] = data.Gold[shuffled[k]];
+        }
+        Assert.NotEqual(data.Gold, permutedGold);
+        var sampleFromPermuted = new LabeledSample(sample.Indices, sample.Indices.Select(i => permutedGold[i]).ToArray());
+        using var again = await new IterativeRefiner(Estimator(), options).RefineAsync(data.Features, data.Noisy, sampleFromPermuted);
+
+        Assert.Equal(original.Labels, again.Labels);
+        Assert.Equal(original.ChosenRound, again.ChosenRound);
+    }
+
+    [Fact]
+    public async Task RefineAsync_AbstainedItems_LeftOutOfFirstRoundAndLabeledByItsScorer()
+    {
+        var data = SyntheticData.TwoGaussians(600, 20, 0.5, 0.1, 0.1, seed: 5, abstain: 0.3);
+        int abstained = data.Noisy.Count(l => l == PseudoLabel.Abstained);
+        Assert.InRange(abstained, 120, 240);
+        var estimator = new CallbackPriorEstimator((_, labels, s) => new SimpleUniformPriorEstimator().Estimate(labels, s));
+        using var result = await new IterativeRefiner(estimator, new IterativeRefinerOptions { MaxRounds = 1 })
+            .RefineAsync(data.Features, data.Noisy, Sample(data, 50, 5));
+        var round1 = result.Rounds[0];
+        Assert.Equal(abstained, round1.NewlyLabeled);
+        Assert.Equal(600 - abstained, round1.Training.TrainingItems + round1.Training.HeldOutItems);
+        Assert.Equal(600 - abstained, round1.Priors.Counts.CorpusSize);
+        Assert.DoesNotContain(PseudoLabel.Abstained, result.Labels);
+        Assert.All(result.Decisions.Where(d => d.Initial == PseudoLabel.Abstained), d => Assert.True(d.Changed));
+        Assert.True(data.Accuracy(result.Labels) > 0.9);
+    }
+
+    [Fact]
+    public async Task RefineAsync_PriorsIndistinguishableInLaterRound_StopsAndKeepsLastGoodRound()
+    {
+        var data = SyntheticData.TwoGaussians(400, 10, 0.5, 0.2, 0.2, seed: 6);
+        var estimator = new CallbackPriorEstimator((call, labels, s) => call >= 3
+            ? throw new InvalidOperationException("thetaP and thetaN are not distinguishable.")
+            : new SimpleUniformPriorEstimator().Estimate(labels, s));
+        using var result = await new IterativeRefiner(estimator, new IterativeRefinerOptions { Selection = RoundSelection.Last, FlipTolerance = 0 })
+            .RefineAsync(data.Features, data.Noisy, Sample(data, 50, 6));
+        Assert.Equal(RefinementStopReason.PriorsIndistinguishable, result.StopReason);
+        Assert.Equal(2, result.Rounds.Count);
+        Assert.Equal(2, result.ChosenRound);
+        Assert.Contains("not distinguishable", result.StopDetail);
+    }
+
+    [Fact]
+    public async Task RefineAsync_PriorsIndistinguishableInFirstRound_Throws()
+    {
+        var data = SyntheticData.TwoGaussians(200, 5, 0.5, 0.2, 0.2, seed: 6);
+        var estimator = new CallbackPriorEstimator((_, _, _) => throw new InvalidOperationException("indistinguishable"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new IterativeRefiner(estimator).RefineAsync(data.Features, data.Noisy, Sample(data, 50, 6)));
+    }
+
+    [Fact]
+    public async Task RefineAsync_FewFlips_StopsAsConverged()
+    {
+        var data = SyntheticData.TwoGaussians(500, 10, 0.5, 0.05, 0.05, seed: 8);
+        using var result = await new IterativeRefiner(Estimator(), new IterativeRefinerOptions { MaxRounds = 10, FlipTolerance = 0.05 })
+            .RefineAsync(data.Features, data.Noisy, Sample(data, 50, 8));
+        Assert.Equal(RefinementStopReason.Converged, result.StopReason);
+        Assert.True(result.Rounds.Count < 10);
+        Assert.True((double)result.Rounds[^1].Flips / 500 < 0.05);
+    }
+
+    [Fact]
+    public async Task RefineAsync_CancelledDuringSecondRound_ThrowsAndLeavesNoLiveTensors()
+    {
+        var data = SyntheticData.TwoGaussians(600, 20, 0.5, 0.2, 0.3, seed: 9);
+        var sample = Sample(data, 50, 9);
+        using var cts = new CancellationTokenSource();
+        var estimator = new CallbackPriorEstimator((call, labels, s) =>
+        {
+            if (call == 2)
+            {
+                cts.Cancel();
+            }
+            return new SimpleUniformPriorEstimator().Estimate(labels, s);
+        });
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new IterativeRefiner(estimator).RefineAsync(data.Features, data.Noisy, sample, cts.Token));
+        Assert.Equal(2, estimator.Calls);
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public async Task RefineAsync_ManyRounds_LeavesNoLiveTensorsAfterDispose()
+    {
+        var data = SyntheticData.TwoGaussians(500, 16, 0.5, 0.2, 0.3, seed: 10);
+        var sample = Sample(data, 50, 10);
+        var refiner = new IterativeRefiner(Estimator(), new IterativeRefinerOptions { FlipTolerance = 0, Trainer = new UuTrainerOptions { Epochs = 5 } });
+        // Warm up once so lazily created native state is not counted.
+        (await refiner.RefineAsync(data.Features, data.Noisy, sample)).Dispose();
+        DisposeScopeManager.Statistics.Reset();
+        for (int i = 0; i < 3; i++)
+        {
+            using var result = await refiner.RefineAsync(data.Features, data.Noisy, sample);
+        }
+        var stats = DisposeScopeManager.Statistics;
+        Assert.True(stats.CreatedInScopeCount > 1000, "the loop should have created many scoped tensors");
+        Assert.Equal(0, stats.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void RefineStreamingAsync_BadInputs_ThrowBeforeAnyRound()
+    {
+        var data = SyntheticData.TwoGaussians(100, 4, 0.5, 0.1, 0.1, seed: 11);
+        var sample = Sample(data, 20, 11);
+        var refiner = new IterativeRefiner(Estimator());
+
+        var shortLabels = data.Noisy.Take(99).ToArray();
+        var ex = Assert.Throws<ArgumentException>(() => refiner.RefineStreamingAsync(data.Features, shortLabels, sample));
+        Assert.Contains("100 feature rows but 99", ex.Message);
+
+        var withNaN = data.Features.ToArray();
+        var row = withNaN[17].ToArray();
+        row[2] = float.NaN;
+        withNaN[17] = row;
+        var nan = Assert.Throws<ArgumentException>(() => refiner.RefineStreamingAsync(withNaN, data.Noisy, sample));
+        Assert.Contains("Item 17", nan.Message);
+
+        var ragged = data.Features.ToArray();
+        ragged[5] = new float[3];
+        Assert.Contains("Item 5 has 3 features", Assert.Throws<ArgumentException>(() => refiner.RefineStreamingAsync(ragged, data.Noisy, sample)).Message);
+
+        var outOfRange = new LabeledSample(new[] { 3, 100 }, new[] { true, false });
+        Assert.Contains("100", Assert.Throws<ArgumentOutOfRangeException>(() => refiner.RefineStreamingAsync(data.Features, data.Noisy, outOfRange)).Message);
+
+        var allPositive = Enumerable.Repeat(PseudoLabel.Positive, 100).ToArray();
+        Assert.Contains("both classes", Assert.Throws<InvalidOperationException>(() => refiner.RefineStreamingAsync(data.Features, allPositive, sample)).Message);
+
+        var undefined = data.Noisy.ToArray();
+        undefined[3] = (PseudoLabel)5;
+        Assert.Contains("Item 3", Assert.Throws<ArgumentException>(() => refiner.RefineStreamingAsync(data.Features, undefined, sample)).Message);
+
+        Assert.Throws<ArgumentNullException>(() => refiner.RefineStreamingAsync(null!, data.Noisy, sample));
+    }
+
+    [Fact]
+    public void RefineStreamingAsync_UnavailableCudaDevice_FailsAtOnceWithInstructions()
+    {
+        Assert.False(torch.cuda.is_available(), "this test assumes a CPU-only TorchSharp backend");
+        var data = SyntheticData.TwoGaussians(100, 4, 0.5, 0.1, 0.1, seed: 12);
+        var refiner = new IterativeRefiner(Estimator(), new IterativeRefinerOptions { Trainer = new UuTrainerOptions { Device = "cuda" } });
+        var ex = Assert.Throws<InvalidOperationException>(() => refiner.RefineStreamingAsync(data.Features, data.Noisy, Sample(data, 20, 12)));
+        Assert.Contains("CUDA is not available", ex.Message);
+        Assert.Contains("docs/platform-requirements.md", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("MaxRounds")]
+    [InlineData("FlipTolerance")]
+    [InlineData("Selection")]
+    [InlineData("ConfidenceLevel")]
+    public void Constructor_InvalidOption_ThrowsNamingProperty(string property)
+    {
+        var options = new IterativeRefinerOptions();
+        switch (property)
+        {
+            case "MaxRounds": options.MaxRounds = 0; break;
+            case "FlipTolerance": options.FlipTolerance = -0.1; break;
+            case "Selection": options.Selection = (RoundSelection)9; break;
+            case "ConfidenceLevel": options.ConfidenceLevel = 1.0; break;
+        }
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new IterativeRefiner(Estimator(), options));
+        Assert.Equal(property, ex.ParamName);
+    }
+}

@@ -1,0 +1,101 @@
+using TorchSharp;
+using UuLearning.Tests.TestDoubles;
+using static TorchSharp.torch;
+
+namespace UuLearning.Tests.Training;
+
+[Collection(TorchCollection.Name)]
+public class UuTrainerTests
+{
+    [Theory]
+    [InlineData("Epochs")]
+    [InlineData("BatchSize")]
+    [InlineData("LearningRate")]
+    [InlineData("WeightDecay")]
+    [InlineData("WarmupFraction")]
+    [InlineData("HoldoutFraction")]
+    [InlineData("Lambda")]
+    [InlineData("Objective")]
+    [InlineData("Surrogate")]
+    [InlineData("Device")]
+    public void Constructor_InvalidOption_ThrowsNamingProperty(string property)
+    {
+        var o = new UuTrainerOptions();
+        switch (property)
+        {
+            case "Epochs": o.Epochs = 0; break;
+            case "BatchSize": o.BatchSize = 1; break;
+            case "LearningRate": o.LearningRate = 0; break;
+            case "WeightDecay": o.WeightDecay = -1; break;
+            case "WarmupFraction": o.WarmupFraction = 0.9; break;
+            case "HoldoutFraction": o.HoldoutFraction = 0.6; break;
+            case "Lambda": o.Lambda = 0.001; break;
+            case "Objective": o.Objective = (UuObjective)9; break;
+            case "Surrogate": o.Surrogate = (SurrogateLoss)9; break;
+            case "Device": o.Device = "tpu"; break;
+        }
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new UuTrainer(o));
+        Assert.Equal(property, ex.ParamName);
+    }
+
+    [Fact]
+    public void LearningRateAt_WarmupThenCosine()
+    {
+        // 100 steps, 10 warm-up: linear ramp to the peak, then half a cosine down to 0.
+        Assert.Equal(0.1, UuTrainer.LearningRateAt(0, 100, 10, 1.0), 12);
+        Assert.Equal(1.0, UuTrainer.LearningRateAt(9, 100, 10, 1.0), 12);
+        Assert.Equal(1.0, UuTrainer.LearningRateAt(10, 100, 10, 1.0), 12);
+        Assert.Equal(0.5, UuTrainer.LearningRateAt(55, 100, 10, 1.0), 12);
+        Assert.Equal(0.5 * (1 + Math.Cos(Math.PI * 89 / 90)), UuTrainer.LearningRateAt(99, 100, 10, 1.0), 12);
+        Assert.Equal(1.0, UuTrainer.LearningRateAt(0, 100, 0, 1.0), 12);
+    }
+
+    [Fact]
+    public void Train_LinearHead_SeparatesCleanData()
+    {
+        var data = SyntheticData.TwoGaussians(400, 8, 0.5, 0, 0, seed: 1);
+        using var classifier = new UuTrainer().Train(data.Features, data.Noisy, ClassPriors.Supervised(0.5));
+        Assert.True(data.Accuracy(classifier.Predict(data.Features)) > 0.95);
+        var report = classifier.TrainingReport!;
+        Assert.Equal(20, report.TrainingRisk.Count);
+        Assert.Equal(50, report.HeldOutItems);
+        Assert.Equal(350, report.TrainingItems);
+        Assert.InRange(report.BestEpoch, 1, 20);
+        Assert.Equal(report.HeldOutRisk.Min(), report.HeldOutRisk[report.BestEpoch - 1]);
+    }
+
+    [Fact]
+    public void Train_CustomScorer_UsesTheFactory()
+    {
+        var data = SyntheticData.TwoGaussians(300, 6, 0.5, 0, 0, seed: 2);
+        int created = 0;
+        var architecture = ScorerArchitecture.Custom(d =>
+        {
+            created++;
+            return nn.Sequential(("lin", nn.Linear(d, 1)), ("flat", nn.Flatten(0)));
+        }, "my-linear");
+        using var classifier = new UuTrainer(new UuTrainerOptions { Scorer = architecture }).Train(data.Features, data.Noisy, ClassPriors.Supervised(0.5));
+        Assert.Equal(1, created);
+        Assert.True(data.Accuracy(classifier.Predict(data.Features)) > 0.95);
+    }
+
+    [Fact]
+    public void Train_HugeFeatures_StopsWithRoundAndEpochInMessage()
+    {
+        var data = SyntheticData.TwoGaussians(200, 4, 0.5, 0.1, 0.1, seed: 3);
+        var huge = data.Features.Select(f => (ReadOnlyMemory<float>)f.ToArray().Select(v => v * 1e37f).ToArray()).ToArray();
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            new UuTrainer(new UuTrainerOptions { LearningRate = 5 }).Train(huge, data.Noisy, new ClassPriors(0.8, 0.2, 0.5)));
+        Assert.Contains("round 1, epoch 1", ex.Message);
+        Assert.Contains("LearningRate", ex.Message);
+    }
+
+    [Fact]
+    public void Train_OneSetEmpty_ThrowsSayingWhat()
+    {
+        var data = SyntheticData.TwoGaussians(50, 4, 0.5, 0, 0, seed: 4);
+        var labels = Enumerable.Repeat(PseudoLabel.Negative, 50).ToArray();
+        var ex = Assert.Throws<InvalidOperationException>(() => new UuTrainer().Train(data.Features, labels, new ClassPriors(0.8, 0.2, 0.5)));
+        Assert.Contains("0 pseudo-positive", ex.Message);
+    }
+}
