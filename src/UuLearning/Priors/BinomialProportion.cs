@@ -24,9 +24,6 @@ internal static class BinomialProportion
         return (double)successes / trials;
     }
 
-    /// <summary>The Jeffreys posterior mean <c>(k + 1/2) / (n + 1)</c>, never 0 or 1.</summary>
-    public static double JeffreysMean(int successes, int trials) => (successes + 0.5) / (trials + 1.0);
-
     /// <summary>The Jeffreys interval at the given level.</summary>
     public static (double Lower, double Upper) Jeffreys(int successes, int trials, double level)
     {

@@ -127,11 +127,11 @@ public sealed class FewLabelPriorEstimator : IPriorEstimator
         double fpr = BinomialProportion.Point(k0, n0);
 
         // q = P(y = +1, pseudo = +1) has two unbiased estimates once pi and rho are known: pi TPR and rho - (1 - pi) FPR.
-        // Combine them with inverse-variance weights (variances from the Jeffreys posterior means, never zero).
-        double tm = BinomialProportion.JeffreysMean(k1, n1);
-        double fm = BinomialProportion.JeffreysMean(k0, n0);
-        double v1 = pi * pi * tm * (1 - tm) / n1;
-        double v0 = (1 - pi) * (1 - pi) * fm * (1 - fm) / n0;
+        // Combine them with weights fixed by the design (pi^2 / n1 and (1 - pi)^2 / n0 are their variances up to the
+        // factors TPR (1 - TPR) and FPR (1 - FPR)); weights computed from the sample's own rates would correlate with
+        // the estimates and bias the result (measured: +0.01 on thetaP at n = 25 + 25).
+        double v1 = pi * pi / n1;
+        double v0 = (1 - pi) * (1 - pi) / n0;
         double w = v0 / (v0 + v1);
         double c1 = w * pi;
         double c0 = (1 - w) * (1 - pi);
