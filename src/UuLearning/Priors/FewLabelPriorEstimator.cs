@@ -1,5 +1,6 @@
 using System.Globalization;
 using MathNet.Numerics.Distributions;
+using MathNet.Numerics.Random;
 using MathNet.Numerics.Statistics;
 
 namespace UuLearning;
@@ -164,18 +165,24 @@ public sealed class FewLabelPriorEstimator : IPriorEstimator
         int k0 = t.PseudoPositiveGoldNegative;
         double tpr = BinomialProportion.Point(k1, n1);
         double fpr = BinomialProportion.Point(k0, n0);
+        var (lt, ut) = BinomialProportion.Jeffreys(k1, n1, _level);
+        var (lf, uf) = BinomialProportion.Jeffreys(k0, n0, _level);
         if (tpr <= fpr)
         {
-            var (lt, ut) = BinomialProportion.Jeffreys(k1, n1, _level);
-            var (lf, uf) = BinomialProportion.Jeffreys(k0, n0, _level);
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
                 $"The labeler looks uninformative on the labeled sample: TPR = {tpr:0.00} [{lt:0.00}, {ut:0.00}] is not above FPR = {fpr:0.00} [{lf:0.00}, {uf:0.00}] ({n1} gold positives, {n0} gold negatives). Check the labels' polarity, label more items or use a better initial labeler."));
+        }
+
+        if (rho >= tpr || rho <= fpr)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"pi cannot be solved from the stratified sample: the corpus's pseudo-positive share rho = {rho:0.000} is not between FPR = {fpr:0.00} [{lf:0.00}, {uf:0.00}] and TPR = {tpr:0.00} [{lt:0.00}, {ut:0.00}] ({n1} gold positives, {n0} gold negatives), so pi = (rho - FPR) / (TPR - FPR) is not inside (0, 1). Set KnownPi if the class prior is known, label more items (or draw them uniformly at random), or use a better initial labeler."));
         }
 
         var (thetaP, thetaN, pi) = Solve(tpr, fpr, rho);
 
         // Seeded parametric bootstrap from the Jeffreys posteriors of TPR and FPR.
-        var random = new Random(_seed);
+        var random = new MersenneTwister(_seed, threadSafe: false);
         var tDraws = new double[_draws];
         var fDraws = new double[_draws];
         Beta.Samples(random, tDraws, k1 + 0.5, n1 - k1 + 0.5);
@@ -202,7 +209,8 @@ public sealed class FewLabelPriorEstimator : IPriorEstimator
 
     /// <summary>
     /// Solves <c>rho = pi TPR + (1 - pi) FPR</c> for <c>pi</c> and applies Bayes. When <c>rho</c> lies outside
-    /// [FPR, TPR] the rates are first moved to <c>rho</c> (the constrained estimate), which gives pi = 0 or 1.
+    /// [FPR, TPR] (which the point estimate refuses, but a bootstrap draw may do) the rates are first moved to
+    /// <c>rho</c> (the constrained estimate), which gives pi = 0 or 1.
     /// </summary>
     private static (double ThetaP, double ThetaN, double Pi) Solve(double tpr, double fpr, double rho)
     {

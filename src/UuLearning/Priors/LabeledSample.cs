@@ -1,3 +1,5 @@
+using MathNet.Numerics.Random;
+
 namespace UuLearning;
 
 /// <summary>
@@ -97,7 +99,7 @@ public sealed class LabeledSample
             throw new ArgumentOutOfRangeException(nameof(size), size,
                 $"The sample size must be between 1 and the corpus size ({gold.Count}).");
         }
-        var random = new Random(seed);
+        var random = new MersenneTwister(seed, threadSafe: false);
         var indices = DrawSubset(gold.Count, size, random);
         var labels = new bool[size];
         for (int i = 0; i < size; i++)
@@ -139,7 +141,7 @@ public sealed class LabeledSample
                 $"A stratified sample of {size} needs {wantPositive} gold positives and {wantNegative} gold negatives, but the corpus has {positives.Count} and {negatives.Count}.");
         }
 
-        var random = new Random(seed);
+        var random = new MersenneTwister(seed, threadSafe: false);
         var indices = new int[size];
         var labels = new bool[size];
         var fromPositives = DrawSubset(positives.Count, wantPositive, random);
