@@ -144,9 +144,14 @@ public sealed class FewLabelPriorEstimator : IPriorEstimator
         var (lf, uf) = BinomialProportion.Jeffreys(k0, n0, _level);
         double qLower = q - Math.Sqrt(Square(c1 * (tpr - lt)) + Square(c0 * (uf - fpr)));
         double qUpper = q + Math.Sqrt(Square(c1 * (ut - tpr)) + Square(c0 * (fpr - lf)));
-        q = Math.Clamp(q, qLow, qHigh);
         qLower = Math.Clamp(qLower, qLow, qHigh);
         qUpper = Math.Clamp(qUpper, qLow, qHigh);
+        // The point estimate stays a Jeffreys half-count inside the feasible range, so thetaP and thetaN are never
+        // exactly 0 or 1 (as for a zero count): epsilon = 1/2 / (n + 1) with n the labels used.
+        double epsilon = 0.5 / (t.SampleSize + 1.0);
+        double pointLow = Math.Max(epsilon * rho, pi - (1 - epsilon) * (1 - rho));
+        double pointHigh = Math.Min((1 - epsilon) * rho, pi - epsilon * (1 - rho));
+        q = pointLow <= pointHigh ? Math.Clamp(q, pointLow, pointHigh) : Math.Clamp(q, qLow, qHigh);
 
         return Build(t, q / rho, (pi - q) / (1 - rho), pi,
             new ConfidenceInterval(qLower / rho, qUpper / rho, _level),

@@ -277,4 +277,37 @@ public class FewLabelPriorEstimatorTests
         Assert.Contains("rho = 0.900 is not between FPR = 0.50", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Set KnownPi", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Estimate_StratifiedSampleWithKnownPiBeyondFeasibleRange_KeepsSharesInsideZeroAndOne()
+    {
+        // rho = 0.5, pi = 0.4, every gold positive pseudo +1 and no gold negative pseudo +1: both estimates of
+        // q = P(y = +1, pseudo = +1) say q = pi, i.e. thetaN = 0. The point must stay a half-count inside.
+        var corpus = Corpus("++++++++++----------");
+        var sample = new LabeledSample([0, 1, 2, 3, 4, 10, 11, 12, 13, 14],
+            [true, true, true, true, true, false, false, false, false, false], SampleDesign.StratifiedByClass);
+
+        var estimate = new FewLabelPriorEstimator(new FewLabelPriorEstimatorOptions { KnownPi = 0.4 }).Estimate(corpus, sample);
+
+        double epsilon = 0.5 / 11;
+        Assert.Equal(epsilon, estimate.Priors.ThetaN, 12);
+        Assert.Equal(0.8 - epsilon, estimate.Priors.ThetaP, 12);
+        Assert.Equal(0.4, 0.5 * estimate.Priors.ThetaP + 0.5 * estimate.Priors.ThetaN, 12);
+    }
+
+    [Fact]
+    public void Estimate_LowerConfidenceLevel_GivesNarrowerIntervalsWithThatLevel()
+    {
+        var corpus = Corpus("++++-----0");
+        var sample = new LabeledSample([0, 1, 2, 4, 5, 6, 7], [true, true, false, true, false, false, false]);
+
+        var wide = new FewLabelPriorEstimator().Estimate(corpus, sample);
+        var narrow = new FewLabelPriorEstimator(new FewLabelPriorEstimatorOptions { ConfidenceLevel = 0.8 }).Estimate(corpus, sample);
+
+        Assert.Equal(0.8, narrow.ThetaP.Level);
+        Assert.True(narrow.ThetaP.Width < wide.ThetaP.Width);
+        Assert.True(narrow.ThetaN.Width < wide.ThetaN.Width);
+        Assert.True(narrow.Pi.Width < wide.Pi.Width);
+        Assert.Equal(wide.Priors, narrow.Priors);
+    }
 }
