@@ -48,8 +48,18 @@ internal static class FeatureMatrix
         {
             features[i].Span.CopyTo(data.AsSpan(i * dimension, dimension));
         }
-        using var cpu = torch.tensor(data, new long[] { features.Count, dimension });
-        return device.type == DeviceType.CPU ? cpu.clone() : cpu.to(device);
+        return MoveTo(torch.tensor(data, new long[] { features.Count, dimension }), device);
+    }
+
+    /// <summary>Returns <paramref name="source"/> on <paramref name="device"/>, disposing the source when a copy was made.</summary>
+    public static Tensor MoveTo(Tensor source, Device device)
+    {
+        var moved = source.to(device);
+        if (!ReferenceEquals(moved, source))
+        {
+            source.Dispose();
+        }
+        return moved;
     }
 
     /// <summary>Resolves a device string, failing clearly when the device is not available.</summary>

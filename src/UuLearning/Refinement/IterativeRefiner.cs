@@ -28,15 +28,13 @@ public sealed class IterativeRefiner
     private readonly ILogger _logger;
 
     /// <summary>Creates a refiner.</summary>
-    /// <param name="priorEstimator">Estimates the priors each round.</param>
+    /// <param name="priorEstimator">Estimates the priors each round; null means a <see cref="FewLabelPriorEstimator"/> with default options.</param>
     /// <param name="options">Options (validated here; copied). Null means defaults.</param>
     /// <param name="logger">Optional logger.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="priorEstimator"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the parameter name is the property's).</exception>
-    public IterativeRefiner(IPriorEstimator priorEstimator, IterativeRefinerOptions? options = null, ILogger<IterativeRefiner>? logger = null)
+    public IterativeRefiner(IPriorEstimator? priorEstimator = null, IterativeRefinerOptions? options = null, ILogger<IterativeRefiner>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(priorEstimator);
-        _priorEstimator = priorEstimator;
+        _priorEstimator = priorEstimator ?? new FewLabelPriorEstimator();
         _options = (options ?? new IterativeRefinerOptions()).Clone();
         _options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -195,8 +193,9 @@ public sealed class IterativeRefiner
                     }
                 }
                 double agreement = (double)agree / sample.Count;
+                var (lower, upper) = BinomialProportion.Jeffreys(agree, sample.Count, _options.ConfidenceLevel);
                 var report = new RoundReport(round, priors, classifier.TrainingReport!, flips, newly, (double)positives / n, agreement,
-                    Proportion.Wilson(agree, sample.Count, _options.ConfidenceLevel), watch.Elapsed.TotalSeconds);
+                    new ConfidenceInterval(lower, upper, _options.ConfidenceLevel), watch.Elapsed.TotalSeconds);
                 reports.Add(report);
                 _logger.LogInformation(
                     "Round {Round}: {Priors}; {Flips} flips, {Newly} newly labeled; sample agreement {Agreement:0.###} {Interval}; {Seconds:0.0} s",

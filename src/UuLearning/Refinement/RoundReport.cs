@@ -8,7 +8,7 @@ namespace UuLearning;
 /// <param name="NewlyLabeled">Items that were abstained before the round and got a label.</param>
 /// <param name="PositiveShare">Share of items labeled positive after the round.</param>
 /// <param name="SampleAgreement">Share of the labeled sample whose gold label matches the round's label.</param>
-/// <param name="SampleAgreementInterval">Wilson interval for <paramref name="SampleAgreement"/>.</param>
+/// <param name="SampleAgreementInterval">Jeffreys interval for <paramref name="SampleAgreement"/>.</param>
 /// <param name="Seconds">Wall-clock seconds for the round (priors, training and relabeling).</param>
 public sealed record RoundReport(
     int Round,

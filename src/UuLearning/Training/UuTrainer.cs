@@ -107,7 +107,7 @@ public sealed class UuTrainer
             var parameters = module.parameters().ToArray();
             using var optimizer = torch.optim.AdamW(parameters, lr: o.LearningRate, weight_decay: o.WeightDecay);
             using var isPositive = BuildMask(pseudoLabels, device);
-            using var heldIdx = heldPos.Length + heldNeg.Length > 0 ? torch.tensor(heldPos.Concat(heldNeg).Select(i => (long)i).ToArray()).to(device) : null;
+            using var heldIdx = heldPos.Length + heldNeg.Length > 0 ? FeatureMatrix.MoveTo(torch.tensor(heldPos.Concat(heldNeg).Select(i => (long)i).ToArray()), device) : null;
             var trainingRisk = new List<double>();
             var heldOutRisk = new List<double>();
             double bestHeld = double.PositiveInfinity;
@@ -129,7 +129,7 @@ public sealed class UuTrainer
                     len = Append(order, len, trainNeg, k * perBatchNeg, perBatchNeg);
                     bounds[k] = (start, len - start);
                 }
-                using var epochIdx = torch.tensor(order.AsSpan(0, len).ToArray()).to(device);
+                using var epochIdx = FeatureMatrix.MoveTo(torch.tensor(order.AsSpan(0, len).ToArray()), device);
                 using var epochSum = torch.zeros(1, ScalarType.Float64, device);
                 module.train();
                 for (int k = 0; k < batches; k++)
@@ -185,6 +185,7 @@ public sealed class UuTrainer
             if (snapshot.Count > 0 && bestEpoch != o.Epochs)
             {
                 using var noGrad = torch.no_grad();
+                using var scope = NewDisposeScope(); // copy_ returns a new handle to the parameter
                 for (int i = 0; i < parameters.Length; i++)
                 {
                     parameters[i].copy_(snapshot[i]);
@@ -233,11 +234,13 @@ public sealed class UuTrainer
         {
             foreach (var p in parameters)
             {
-                snapshot.Add(p.detach().clone().DetachFromDisposeScope());
+                using var scope = NewDisposeScope();
+                snapshot.Add(p.detach().clone().MoveToOuterDisposeScope());
             }
         }
         else
         {
+            using var scope = NewDisposeScope();
             for (int i = 0; i < parameters.Length; i++)
             {
                 snapshot[i].copy_(parameters[i]);
@@ -252,8 +255,7 @@ public sealed class UuTrainer
         {
             mask[i] = labels[i] == PseudoLabel.Positive;
         }
-        using var cpu = torch.tensor(mask);
-        return cpu.to(device).DetachFromDisposeScope();
+        return FeatureMatrix.MoveTo(torch.tensor(mask), device);
     }
 
     internal static double LearningRateAt(long step, long totalSteps, long warmupSteps, double peak)

@@ -28,16 +28,16 @@ public sealed class UuTrainerOptions
     public ScorerArchitecture Scorer { get; set; } = ScorerArchitecture.Linear();
 
     /// <summary>Passes over the training items per round.</summary>
-    /// <value>Default 20; 1 to 10,000.</value>
-    public int Epochs { get; set; } = 20;
+    /// <value>Default 30; 1 to 10,000.</value>
+    public int Epochs { get; set; } = 30;
 
     /// <summary>Items per optimisation step (each batch holds both pseudo-labeled sets in proportion).</summary>
-    /// <value>Default 128; 2 to 1,000,000.</value>
-    public int BatchSize { get; set; } = 128;
+    /// <value>Default 64; 2 to 1,000,000.</value>
+    public int BatchSize { get; set; } = 64;
 
     /// <summary>Peak learning rate of AdamW.</summary>
-    /// <value>Default 0.005; greater than 0 and at most 10.</value>
-    public double LearningRate { get; set; } = 0.005;
+    /// <value>Default 0.01; greater than 0 and at most 10.</value>
+    public double LearningRate { get; set; } = 0.01;
 
     /// <summary>AdamW's decoupled weight decay.</summary>
     /// <value>Default 0.01; 0 to 10.</value>

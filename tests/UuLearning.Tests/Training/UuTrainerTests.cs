@@ -57,10 +57,10 @@ public class UuTrainerTests
         using var classifier = new UuTrainer().Train(data.Features, data.Noisy, ClassPriors.Supervised(0.5));
         Assert.True(data.Accuracy(classifier.Predict(data.Features)) > 0.95);
         var report = classifier.TrainingReport!;
-        Assert.Equal(20, report.TrainingRisk.Count);
+        Assert.Equal(30, report.TrainingRisk.Count);
         Assert.Equal(50, report.HeldOutItems);
         Assert.Equal(350, report.TrainingItems);
-        Assert.InRange(report.BestEpoch, 1, 20);
+        Assert.InRange(report.BestEpoch, 1, 30);
         Assert.Equal(report.HeldOutRisk.Min(), report.HeldOutRisk[report.BestEpoch - 1]);
     }
 
@@ -80,22 +80,67 @@ public class UuTrainerTests
     }
 
     [Fact]
-    public void Train_HugeFeatures_StopsWithRoundAndEpochInMessage()
-    {
-        var data = SyntheticData.TwoGaussians(200, 4, 0.5, 0.1, 0.1, seed: 3);
-        var huge = data.Features.Select(f => (ReadOnlyMemory<float>)f.ToArray().Select(v => v * 1e37f).ToArray()).ToArray();
-        var ex = Assert.Throws<InvalidOperationException>(() =>
-            new UuTrainer(new UuTrainerOptions { LearningRate = 5 }).Train(huge, data.Noisy, new ClassPriors(0.8, 0.2, 0.5)));
-        Assert.Contains("round 1, epoch 1", ex.Message);
-        Assert.Contains("LearningRate", ex.Message);
-    }
-
-    [Fact]
     public void Train_OneSetEmpty_ThrowsSayingWhat()
     {
         var data = SyntheticData.TwoGaussians(50, 4, 0.5, 0, 0, seed: 4);
         var labels = Enumerable.Repeat(PseudoLabel.Negative, 50).ToArray();
         var ex = Assert.Throws<InvalidOperationException>(() => new UuTrainer().Train(data.Features, labels, new ClassPriors(0.8, 0.2, 0.5)));
         Assert.Contains("0 pseudo-positive", ex.Message);
+    }
+
+    [Fact]
+    public void Train_ManyRounds_DisposeScopeStatisticsShowNoLeak()
+    {
+        var data = SyntheticData.TwoGaussians(300, 8, 0.5, 0.2, 0.2, seed: 5);
+        var architecture = ScorerArchitecture.Mlp(new[] { 8 });
+        var trainer = new UuTrainer(new UuTrainerOptions { Epochs = 3, Scorer = architecture });
+        trainer.Train(data.Features, data.Noisy, new ClassPriors(0.8, 0.2, 0.5)).Dispose();
+
+        // TorchSharp itself leaves a few tensor handles behind for every nn.Linear it constructs, even after Dispose;
+        // measure that residue so the assertion below counts only what the trainer could leak.
+        long residueStart = Tensor.TotalCount;
+        for (int i = 0; i < 5; i++)
+        {
+            architecture.Create(8).Dispose();
+        }
+        long moduleResidue = Tensor.TotalCount - residueStart;
+
+        DisposeScopeManager.Statistics.Reset();
+        long before = Tensor.TotalCount;
+        for (int i = 0; i < 5; i++)
+        {
+            using var classifier = trainer.Train(data.Features, data.Noisy, new ClassPriors(0.8, 0.2, 0.5));
+            classifier.Score(data.Features);
+        }
+        var stats = DisposeScopeManager.Statistics;
+        Assert.True(stats.CreatedInScopeCount > 100, "training should create scoped tensors");
+        Assert.Equal(stats.CreatedInScopeCount + stats.AttachedToScopeCount, stats.DisposedInScopeCount + stats.DetachedFromScopeCount);
+        Assert.Equal(0, stats.ThreadTotalLiveCount);
+        Assert.Equal(before + moduleResidue, Tensor.TotalCount);
+    }
+
+    [Fact]
+    public void Train_ScorerProducingNaN_StopsWithRoundAndEpochInMessage()
+    {
+        var data = SyntheticData.TwoGaussians(200, 4, 0.5, 0.1, 0.1, seed: 3);
+        var broken = ScorerArchitecture.Custom(d => new NaNScorer(d), "nan");
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            new UuTrainer(new UuTrainerOptions { Scorer = broken }).Train(data.Features, data.Noisy, new ClassPriors(0.8, 0.2, 0.5)));
+        Assert.Contains("round 1, epoch 1", ex.Message);
+        Assert.Contains("LearningRate", ex.Message);
+    }
+
+    private sealed class NaNScorer : nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Linear _lin;
+
+        public NaNScorer(int d)
+            : base("nan")
+        {
+            _lin = nn.Linear(d, 1);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input) => _lin.call(input).squeeze(-1) * double.NaN;
     }
 }
