@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace UuLearning;
@@ -131,7 +130,9 @@ internal static class LabelAnswerParser
     }
 
     private static bool StartsWithWord(string s, string word) =>
-        s.StartsWith(word, StringComparison.Ordinal) && (s.Length == word.Length || !char.IsLetterOrDigit(s[word.Length]));
+        s.StartsWith(word, StringComparison.Ordinal) && (s.Length == word.Length || !IsWordChar(s[word.Length]));
+
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '-' or '_' or '\'';
 
     private static string FirstToken(string s)
     {
@@ -201,6 +202,4 @@ internal static class LabelAnswerParser
     /// <summary>Keeps a confidence in [0, 1]; a value outside (or NaN) is dropped rather than clamped.</summary>
     internal static double? NormalizeConfidence(double? confidence) =>
         confidence is double c && c >= 0 && c <= 1 ? c : null;
-
-    internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
