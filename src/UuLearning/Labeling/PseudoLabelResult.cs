@@ -28,4 +28,19 @@ public sealed record PseudoLabelResult(string Id, PseudoLabel Label)
     /// <summary>The error that kept the labeler from answering, when <see cref="Outcome"/> is <see cref="LabelingOutcome.Failed"/>.</summary>
     /// <value>Default: <see langword="null"/>.</value>
     public string? Error { get; init; }
+
+    /// <summary>Value equality over every public property (an explicit <see cref="Outcome"/> equal to its default counts as the default).</summary>
+    /// <param name="other">The result to compare with.</param>
+    /// <returns>Whether the two results are equal.</returns>
+    public bool Equals(PseudoLabelResult? other) =>
+        other is not null
+        && string.Equals(Id, other.Id, StringComparison.Ordinal)
+        && Label == other.Label
+        && Confidence == other.Confidence
+        && string.Equals(RawAnswer, other.RawAnswer, StringComparison.Ordinal)
+        && Outcome == other.Outcome
+        && string.Equals(Error, other.Error, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Id, Label, Confidence, RawAnswer, Outcome, Error);
 }
