@@ -358,6 +358,28 @@ public sealed partial class ChatClientPseudoLabelerTests : IDisposable
         Assert.Equal(10, client.Calls);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LabelAsync_UnderUseDistributedCache_SecondRunServedFromCache(bool structured)
+    {
+        using var client = new TestChatClient
+        {
+            GetResponseAsyncCallback = (messages, _, _) =>
+                Task.FromResult(TestChatClient.Answer(IsSpam(TestChatClient.ItemText(messages)) ? "spam" : "ham")),
+        };
+        var cache = new DictionaryDistributedCache();
+        using IChatClient cached = new ChatClientBuilder(client).UseDistributedCache(cache).Build();
+        var labeler = new ChatClientPseudoLabeler(cached, Options(structured: structured));
+
+        var first = await labeler.LabelAsync(Items(10));
+        var second = await labeler.LabelAsync(Items(10));
+
+        Assert.Equal(10, client.Calls);
+        Assert.Equal(10, cache.Count);
+        Assert.Equal(first, second);
+    }
+
     [Fact]
     public async Task LabelAsync_DuplicateIds_ThrowsArgumentException()
     {
