@@ -174,12 +174,10 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
                 (self: this, item, run),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
         catch (Exception ex)
         {
+            // The run is being canceled (by the caller, or because another item failed permanently): not this item's fault.
+            cancellationToken.ThrowIfCancellationRequested();
             var kind = FailureClassifier.Classify(ex, cancellationToken);
             if (kind == FailureKind.Permanent)
             {

@@ -35,7 +35,7 @@ internal static class FailureClassifier
         switch (exception)
         {
             case OperationCanceledException when callerToken.IsCancellationRequested:
-                return FailureKind.Permanent; // never reached in practice: the caller's cancellation is rethrown first
+                return FailureKind.ItemFailure; // not reached by the labeler: it rethrows the caller's cancellation first
             case TimeoutRejectedException or TimeoutException or OperationCanceledException:
                 return FailureKind.Transient; // a timeout (ours or the client's), not the caller's cancellation
             case HttpRequestException http:
