@@ -28,6 +28,18 @@ public sealed class PrecomputedPseudoLabelerTests
     }
 
     [Fact]
+    public async Task FromCsv_QuotedFieldWithLineBreaksAndQuotes_ReadsNextColumn()
+    {
+        const string csv = "id,text,gold,split,llm\r\n" +
+            "a,\"line one\nline \"\"two\"\", end\",1,train,0\r\n" +
+            "b,plain,0,test,1\r\n";
+
+        var results = await PrecomputedPseudoLabeler.FromCsv(new StringReader(csv), "llm").LabelAsync([new("a", ""), new("b", "")]);
+
+        Assert.Equal([PseudoLabel.Negative, PseudoLabel.Positive], results.Select(r => r.Label));
+    }
+
+    [Fact]
     public void FromCsv_UnreadableValue_ThrowsNamingRowAndValue()
     {
         const string csv = "id,llm\n1,1\n2,maybe\n";
