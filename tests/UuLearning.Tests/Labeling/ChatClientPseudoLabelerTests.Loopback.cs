@@ -93,6 +93,25 @@ public sealed partial class ChatClientPseudoLabelerTests
     }
 
     [Fact]
+    public async Task LabelAsync_LoopbackRetryAfterAboveCap_WaitsOnlyTheCap()
+    {
+        await using var server = new LoopbackOpenAIServer((text, attempt, _) => attempt == 1
+            ? new LoopbackReply(429, RetryAfter: "30")
+            : new LoopbackReply(Content: Truth(text)), maxRequests: 10);
+        using var client = OpenAIClient(server.Endpoint);
+        var options = Options();
+        options.MaxRetryAfter = TimeSpan.FromMilliseconds(300);
+        options.RetryBaseDelay = TimeSpan.FromMilliseconds(1); // so that a 300 ms gap can only come from the capped Retry-After
+
+        var results = await new ChatClientPseudoLabeler(client, options).LabelAsync(Items(1));
+
+        Assert.Equal(PseudoLabel.Positive, results[0].Label);
+        var requests = server.Requests.OrderBy(r => r.Attempt).ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.InRange(requests[1].At - requests[0].At, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task LabelAsync_LoopbackServerRejectsKey_StopsAtOnceWithHttp401()
     {
         await using var server = new LoopbackOpenAIServer((_, _, _) => new LoopbackReply(401), maxRequests: 100);
