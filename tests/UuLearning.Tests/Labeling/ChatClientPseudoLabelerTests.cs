@@ -297,7 +297,7 @@ public sealed partial class ChatClientPseudoLabelerTests : IDisposable
             var stored = await store.LoadAsync(new ChatClientPseudoLabeler(client, Options(store: store)).KeySpace);
             var results = await new ChatClientPseudoLabeler(client, Options(concurrency: 4, store: store)).LabelAsync(items);
 
-            Assert.InRange(stored.Count, 10, firstRunCalls);
+            Assert.InRange(stored.Count, 9, firstRunCalls); // the 10th answer may race the cancellation
             Assert.Equal(items.Count - stored.Count, client.Calls - firstRunCalls); // nothing stored is asked again
             Assert.All(results, r => Assert.Equal(IsSpam(items.Single(i => i.Id == r.Id).Text) ? PseudoLabel.Positive : PseudoLabel.Negative, r.Label));
             Assert.True(client.Calls <= items.Count + 4, $"{client.Calls} calls for {items.Count} items: more than the calls in flight were lost.");
