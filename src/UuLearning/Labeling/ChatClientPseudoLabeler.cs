@@ -1,0 +1,445 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace UuLearning;
+
+/// <summary>
+/// Labels items by asking a chat model (any <see cref="IChatClient"/>: OpenAI, Azure OpenAI, Ollama, a local server ...)
+/// a yes/no question per item, with bounded concurrency, retries on transient failures, and a resumable store.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Per item: the prompt is built from <see cref="ChatClientPseudoLabelerOptions.SystemPromptTemplate"/>, the few-shot
+/// examples and <see cref="ChatClientPseudoLabelerOptions.UserPromptTemplate"/>; the model is asked for a JSON answer
+/// (when <see cref="ChatClientPseudoLabelerOptions.UseStructuredOutput"/>) and the answer is read as JSON or as free text.
+/// An answer that cannot be read is an abstention with the raw text kept, never a guess.
+/// </para>
+/// <para>
+/// Failures: transient ones (HTTP 408, 429, 5xx, timeouts, dropped connections) are retried with exponential backoff
+/// through a Polly pipeline, honouring Retry-After up to a cap. Once the retries are spent, the item is returned as
+/// <see cref="LabelingOutcome.Failed"/> (abstained, not stored, tried again by a rerun). A permanent failure (HTTP 400,
+/// 401, 403, 404 ...) stops the run with an <see cref="InvalidOperationException"/> that says what to fix.
+/// </para>
+/// <para>
+/// Resuming: with a <see cref="ChatClientPseudoLabelerOptions.Store"/>, every answer is appended as it arrives under
+/// <see cref="KeySpace"/>, a hash of the prompt, the model id and the options that shape answers. A later run with the
+/// same settings skips the stored items, so a crash or a cancel loses at most the calls in flight.
+/// </para>
+/// <para>
+/// Thread safety: <see cref="LabelAsync(IReadOnlyList{LabelingItem}, CancellationToken)"/> may be called concurrently;
+/// each call is a separate run with its own concurrency limit. Concurrent runs over the same store may label an item
+/// twice. The labeler does not own the chat client or the store: dispose them yourself. If the chat client retries on
+/// its own (the OpenAI client does, 3 times by default), each of its retries multiplies ours: turn one of them off.
+/// </para>
+/// </remarks>
+public sealed class ChatClientPseudoLabeler : IPseudoLabeler
+{
+    private static readonly JsonSerializerOptions s_jsonOptions = new(AIJsonUtilities.DefaultOptions) { PropertyNameCaseInsensitive = true };
+
+    private readonly IChatClient _chatClient;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly string _positive;
+    private readonly string _negative;
+    private readonly string _systemPrompt;
+    private readonly string _userTemplate;
+    private readonly ChatMessage[] _examples;
+    private readonly ChatOptions? _chatOptions;
+    private readonly bool _structured;
+    private readonly int _maxConcurrency;
+    private readonly IAnnotationStore? _store;
+
+    /// <summary>Creates a labeler over <paramref name="chatClient"/>.</summary>
+    /// <param name="chatClient">The chat client to ask. Not owned.</param>
+    /// <param name="options">The task and settings; validated here and copied.</param>
+    /// <param name="logger">Receives retries, failures and a summary per run. Default: none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="chatClient"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">The instruction or a class name is empty, the class names are equal, the user
+    /// template lacks <c>{text}</c>, or an example is null or not labeled positive or negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A numeric or time option is outside its allowed range (the message names it).</exception>
+    public ChatClientPseudoLabeler(IChatClient chatClient, ChatClientPseudoLabelerOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(chatClient);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+
+        _chatClient = chatClient;
+        _logger = logger ?? NullLogger.Instance;
+        _positive = options.PositiveClassName.Trim();
+        _negative = options.NegativeClassName.Trim();
+        _systemPrompt = Render(options.SystemPromptTemplate, options.Instruction.Trim(), text: null);
+        _userTemplate = options.UserPromptTemplate;
+        _examples = options.Examples.SelectMany(e => new[]
+        {
+            new ChatMessage(ChatRole.User, RenderUser(e.Text)),
+            new ChatMessage(ChatRole.Assistant, e.Label == PseudoLabel.Positive ? _positive : _negative),
+        }).ToArray();
+        _chatOptions = options.ChatOptions?.Clone();
+        _structured = options.UseStructuredOutput;
+        _maxConcurrency = options.MaxConcurrency;
+        _store = options.Store;
+        ModelId = _chatOptions?.ModelId ?? chatClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? string.Empty;
+        KeySpace = ComputeKeySpace(options);
+        _pipeline = BuildPipeline(options);
+    }
+
+    /// <summary>The model id that is part of <see cref="KeySpace"/> (from the chat options, else the client's metadata; empty when unknown).</summary>
+    public string ModelId { get; }
+
+    /// <summary>
+    /// The key space of this labeler's annotations in the store: a hash of the rendered prompt, the few-shot examples,
+    /// the class names, the model id, the answer-shaping chat options and the structured-output setting.
+    /// </summary>
+    public string KeySpace { get; }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The endpoint rejected a request permanently (for example HTTP 401 or
+    /// 400); the message says what to check. Answers received before are in the store.</exception>
+    public Task<IReadOnlyList<PseudoLabelResult>> LabelAsync(IReadOnlyList<LabelingItem> items, CancellationToken cancellationToken = default) =>
+        LabelAsync(items, progress: null, cancellationToken);
+
+    /// <summary>Labels a list of items, reporting progress after each item.</summary>
+    /// <param name="items">The items to label. Their ids must be unique.</param>
+    /// <param name="progress">Receives a <see cref="LabelingProgress"/> after each finished item (and once after the
+    /// store is read). May be called from several threads. Default: none.</param>
+    /// <param name="cancellationToken">Cancels the run; answers already received are in the store.</param>
+    /// <returns>One result per item, in the order of <paramref name="items"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="items"/> is null or holds a null item, id or text.</exception>
+    /// <exception cref="ArgumentException">Two items share an id.</exception>
+    /// <exception cref="InvalidOperationException">The endpoint rejected a request permanently (for example HTTP 401 or
+    /// 400); the message says what to check. Answers received before are in the store.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<IReadOnlyList<PseudoLabelResult>> LabelAsync(
+        IReadOnlyList<LabelingItem> items, IProgress<LabelingProgress>? progress, CancellationToken cancellationToken = default)
+    {
+        LabelingInput.Validate(items);
+        var run = new RunState(items.Count, progress);
+        var results = new PseudoLabelResult[items.Count];
+
+        IReadOnlyDictionary<string, PseudoLabelResult> stored = _store is null
+            ? new Dictionary<string, PseudoLabelResult>()
+            : await _store.LoadAsync(KeySpace, cancellationToken).ConfigureAwait(false);
+        var pending = new List<int>(items.Count);
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (stored.TryGetValue(items[i].Id, out var annotation))
+            {
+                results[i] = annotation;
+                run.Count(annotation, fromStore: true);
+            }
+            else
+            {
+                pending.Add(i);
+            }
+        }
+        _logger.LogInformation("Labeling {Total} items with model '{Model}' (key space {KeySpace}): {Stored} from the store, {Pending} to ask, {Concurrency} at a time.",
+            items.Count, ModelId, KeySpace, items.Count - pending.Count, pending.Count, _maxConcurrency);
+        run.Report();
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(pending, parallel, async (index, token) =>
+        {
+            var item = items[index];
+            var result = await LabelOneAsync(item, run, token).ConfigureAwait(false);
+            if (_store is not null && result.Outcome != LabelingOutcome.Failed)
+            {
+                // Paid for: record it even if the run is being canceled.
+                await _store.AppendAsync(KeySpace, result, CancellationToken.None).ConfigureAwait(false);
+            }
+            results[index] = result;
+            run.Count(result, fromStore: false);
+            run.Report();
+        }).ConfigureAwait(false);
+
+        var final = run.Snapshot();
+        _logger.LogInformation("Labeled {Total} items: {Labeled} labeled, {Abstained} abstained, {Failed} failed, {FromStore} from the store; {Calls} calls in {Elapsed}.",
+            final.Total, final.Labeled, final.Abstained, final.Failed, final.FromStore, final.Calls, final.Elapsed);
+        return results;
+    }
+
+    private async Task<PseudoLabelResult> LabelOneAsync(LabelingItem item, RunState run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                async (state, token) => await state.self.AskAsync(state.item, state.run, token).ConfigureAwait(false),
+                (self: this, item, run),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The run is being canceled (by the caller, or because another item failed permanently): not this item's fault.
+            cancellationToken.ThrowIfCancellationRequested();
+            var kind = FailureClassifier.Classify(ex, cancellationToken);
+            if (kind == FailureKind.Permanent)
+            {
+                throw new InvalidOperationException(DescribePermanentFailure(item, ex), ex);
+            }
+            _logger.LogWarning(ex, "No answer for item '{Id}' ({Kind}); it is abstained, not stored, and a rerun will try it again.", item.Id, kind);
+            return new PseudoLabelResult(item.Id, PseudoLabel.Abstained)
+            {
+                Outcome = LabelingOutcome.Failed,
+                Error = $"{ex.GetType().Name}: {ex.Message}",
+            };
+        }
+    }
+
+    private async Task<PseudoLabelResult> AskAsync(LabelingItem item, RunState run, CancellationToken cancellationToken)
+    {
+        var messages = new List<ChatMessage>(_examples.Length + 2) { new(ChatRole.System, _systemPrompt) };
+        messages.AddRange(_examples);
+        messages.Add(new ChatMessage(ChatRole.User, RenderUser(item.Text)));
+        run.CountCall();
+
+        if (_structured)
+        {
+            var response = await _chatClient.GetResponseAsync<LabelAnswer>(
+                messages, s_jsonOptions, _chatOptions?.Clone(), useJsonSchemaResponseFormat: true, cancellationToken).ConfigureAwait(false);
+            string raw = response.Text;
+            bool typed;
+            LabelAnswer? answer;
+            try
+            {
+                typed = response.TryGetResult(out answer);
+            }
+            catch (JsonException)
+            {
+                (typed, answer) = (false, null);
+            }
+            if (typed && answer?.Label is not null)
+            {
+                var (label, outcome, _) = LabelAnswerParser.Parse(answer.Label, _positive, _negative);
+                return new PseudoLabelResult(item.Id, label)
+                {
+                    Outcome = outcome,
+                    RawAnswer = raw,
+                    Confidence = label == PseudoLabel.Abstained ? null : LabelAnswerParser.NormalizeConfidence(answer.Confidence),
+                };
+            }
+            return FromText(item.Id, raw);
+        }
+
+        var plain = await _chatClient.GetResponseAsync(messages, _chatOptions?.Clone(), cancellationToken).ConfigureAwait(false);
+        return FromText(item.Id, plain.Text);
+    }
+
+    private PseudoLabelResult FromText(string id, string? raw)
+    {
+        var (label, outcome, confidence) = LabelAnswerParser.Parse(raw, _positive, _negative);
+        return new PseudoLabelResult(id, label) { Outcome = outcome, RawAnswer = raw, Confidence = confidence };
+    }
+
+    private string RenderUser(string text) => Render(_userTemplate, instruction: null, text);
+
+    private string Render(string template, string? instruction, string? text)
+    {
+        var sb = new StringBuilder(template);
+        if (instruction is not null)
+        {
+            sb.Replace("{instruction}", instruction);
+        }
+        sb.Replace("{positive}", _positive ?? string.Empty).Replace("{negative}", _negative ?? string.Empty);
+        if (text is not null)
+        {
+            sb.Replace("{text}", text);
+        }
+        return sb.ToString();
+    }
+
+    private string ComputeKeySpace(ChatClientPseudoLabelerOptions options)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("version", 1);
+            writer.WriteString("system", _systemPrompt);
+            writer.WriteString("user", _userTemplate);
+            writer.WriteString("positive", _positive);
+            writer.WriteString("negative", _negative);
+            writer.WriteStartArray("examples");
+            foreach (var message in _examples)
+            {
+                writer.WriteStringValue(message.Role.Value + ":" + message.Text);
+            }
+            writer.WriteEndArray();
+            writer.WriteString("model", ModelId);
+            writer.WriteBoolean("structured", options.UseStructuredOutput);
+            var o = _chatOptions;
+            if (o is not null)
+            {
+                WriteOptional(writer, "temperature", o.Temperature);
+                WriteOptional(writer, "topP", o.TopP);
+                WriteOptional(writer, "topK", o.TopK);
+                WriteOptional(writer, "maxOutputTokens", o.MaxOutputTokens);
+                WriteOptional(writer, "seed", o.Seed);
+                WriteOptional(writer, "frequencyPenalty", o.FrequencyPenalty);
+                WriteOptional(writer, "presencePenalty", o.PresencePenalty);
+                if (o.Instructions is not null)
+                {
+                    writer.WriteString("instructions", o.Instructions);
+                }
+                if (o.StopSequences is { Count: > 0 } stops)
+                {
+                    writer.WriteString("stop", string.Join("\u001f", stops));
+                }
+            }
+            writer.WriteEndObject();
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan))[..16];
+    }
+
+    private static void WriteOptional<T>(Utf8JsonWriter writer, string name, T? value) where T : struct
+    {
+        if (value is T v)
+        {
+            writer.WriteString(name, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private ResiliencePipeline BuildPipeline(ChatClientPseudoLabelerOptions options)
+    {
+        var maxRetryAfter = options.MaxRetryAfter;
+        var builder = new ResiliencePipelineBuilder();
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.RetryMaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = options.UseJitter,
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e
+                    && !args.Context.CancellationToken.IsCancellationRequested
+                    && FailureClassifier.Classify(e, args.Context.CancellationToken) == FailureKind.Transient),
+                DelayGenerator = args =>
+                {
+                    TimeSpan? retryAfter = args.Outcome.Exception is { } e ? FailureClassifier.GetRetryAfter(e, TimeProvider.System) : null;
+                    return ValueTask.FromResult(retryAfter is TimeSpan d ? (d > maxRetryAfter ? maxRetryAfter : d) : (TimeSpan?)null);
+                },
+                OnRetry = args =>
+                {
+                    _logger.LogWarning("Transient failure ({Error}); retry {Attempt} in {Delay}.",
+                        args.Outcome.Exception?.Message, args.AttemptNumber + 1, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout });
+        return builder.Build();
+    }
+
+    private string DescribePermanentFailure(LabelingItem item, Exception exception)
+    {
+        string status = FailureClassifier.TryGetStatus(exception, out int code) ? $"HTTP {code}" : exception.GetType().Name;
+        string advice = code switch
+        {
+            401 or 403 => "Check the API key (or token) and that it may use this model.",
+            404 => "Check the endpoint URL and the model name.",
+            400 => _structured
+                ? "Check the model name and the chat options. If the provider does not support JSON-schema responses, set UseStructuredOutput = false."
+                : "Check the model name and the chat options.",
+            _ => "The request is not acceptable to this endpoint; check its configuration.",
+        };
+        string resume = _store is null
+            ? "No store is configured, so a rerun will ask again for every item."
+            : "Answers received so far are in the store; a rerun with the same settings will not pay for them again.";
+        return $"The chat endpoint rejected the request for item '{item.Id}' permanently ({status}: {exception.Message}). {advice} The run was stopped. {resume}";
+    }
+
+    private static void Validate(ChatClientPseudoLabelerOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Instruction))
+        {
+            throw new ArgumentException("ChatClientPseudoLabelerOptions.Instruction is empty; say what the model must decide, for example \"Is this comment spam?\".", nameof(options));
+        }
+        if (string.IsNullOrWhiteSpace(options.PositiveClassName) || string.IsNullOrWhiteSpace(options.NegativeClassName))
+        {
+            throw new ArgumentException("ChatClientPseudoLabelerOptions.PositiveClassName and NegativeClassName must both be non-empty.", nameof(options));
+        }
+        if (string.Equals(options.PositiveClassName.Trim(), options.NegativeClassName.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"The positive and negative class names are both '{options.PositiveClassName}'; give two different names.", nameof(options));
+        }
+        if (options.SystemPromptTemplate is null)
+        {
+            throw new ArgumentException("ChatClientPseudoLabelerOptions.SystemPromptTemplate is null; use an empty string for no system message text.", nameof(options));
+        }
+        if (options.UserPromptTemplate is null || !options.UserPromptTemplate.Contains("{text}", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("ChatClientPseudoLabelerOptions.UserPromptTemplate must contain the placeholder {text}, where the item's text goes.", nameof(options));
+        }
+        for (int i = 0; i < options.Examples.Count; i++)
+        {
+            var example = options.Examples[i];
+            if (example?.Text is null || example.Label == PseudoLabel.Abstained || !Enum.IsDefined(example.Label))
+            {
+                throw new ArgumentException($"Few-shot example {i} is null, has no text, or is not labeled Positive or Negative.", nameof(options));
+            }
+        }
+        CheckRange(options.MaxConcurrency, 1, 1024, "MaxConcurrency");
+        CheckRange(options.MaxRetryAttempts, 0, 100, "MaxRetryAttempts");
+        CheckRange(options.RetryBaseDelay, TimeSpan.Zero, TimeSpan.FromHours(1), "RetryBaseDelay");
+        CheckRange(options.RetryMaxDelay, options.RetryBaseDelay, TimeSpan.FromHours(1), "RetryMaxDelay");
+        CheckRange(options.MaxRetryAfter, TimeSpan.Zero, TimeSpan.FromHours(1), "MaxRetryAfter");
+        CheckRange(options.AttemptTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(1), "AttemptTimeout");
+    }
+
+    private static void CheckRange<T>(T value, T min, T max, string name) where T : IComparable<T>
+    {
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"ChatClientPseudoLabelerOptions.{name} must be between {min} and {max}.");
+        }
+    }
+
+    /// <summary>Counters of one run; thread-safe.</summary>
+    private sealed class RunState(int total, IProgress<LabelingProgress>? progress)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private int _completed;
+        private int _labeled;
+        private int _abstained;
+        private int _failed;
+        private int _fromStore;
+        private long _calls;
+
+        public void CountCall() => Interlocked.Increment(ref _calls);
+
+        public void Count(PseudoLabelResult result, bool fromStore)
+        {
+            if (fromStore)
+            {
+                Interlocked.Increment(ref _fromStore);
+            }
+            if (result.Outcome == LabelingOutcome.Failed)
+            {
+                Interlocked.Increment(ref _failed);
+            }
+            else if (result.Label == PseudoLabel.Abstained)
+            {
+                Interlocked.Increment(ref _abstained);
+            }
+            else
+            {
+                Interlocked.Increment(ref _labeled);
+            }
+            Interlocked.Increment(ref _completed);
+        }
+
+        public LabelingProgress Snapshot() => new(total, Volatile.Read(ref _completed), Volatile.Read(ref _labeled),
+            Volatile.Read(ref _abstained), Volatile.Read(ref _failed), Volatile.Read(ref _fromStore), Interlocked.Read(ref _calls), _clock.Elapsed);
+
+        public void Report() => progress?.Report(Snapshot());
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using UuLearning;
+
+// Usage: UuLearning.Tests.CrashProbe <store.jsonl> <items> <delayMs>
+// Labels "comment i" items (even i = spam) with a fake model answering after delayMs, 4 at a time, into the store,
+// and is meant to be killed outright midway by the test.
+string path = args[0];
+int count = int.Parse(args[1], CultureInfo.InvariantCulture);
+int delayMs = int.Parse(args[2], CultureInfo.InvariantCulture);
+var items = Enumerable.Range(0, count).Select(i => new LabelingItem($"id{i}", $"comment {i}")).ToList();
+
+using var store = new JsonlAnnotationStore(path);
+using var client = new SlowChatClient(delayMs);
+var labeler = new ChatClientPseudoLabeler(client, CrashProbeOptions.Create(store));
+Console.WriteLine("started");
+await labeler.LabelAsync(items);
+Console.WriteLine("finished");
+return 0;
+
+/// <summary>The options shared with the test (same key space).</summary>
+internal static class CrashProbeOptions
+{
+    public static ChatClientPseudoLabelerOptions Create(IAnnotationStore store) => new()
+    {
+        Instruction = "Is this YouTube comment spam?",
+        PositiveClassName = "spam",
+        NegativeClassName = "ham",
+        UseStructuredOutput = false,
+        MaxConcurrency = 4,
+        Store = store,
+    };
+}
+
+/// <summary>Answers "spam" for even comments and "ham" for odd ones after a delay.</summary>
+internal sealed class SlowChatClient(int delayMs) : IChatClient
+{
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        await Task.Delay(delayMs, cancellationToken);
+        string text = messages.Last(m => m.Role == ChatRole.User).Text;
+        bool spam = int.Parse(text.Split(' ')[1], CultureInfo.InvariantCulture) % 2 == 0;
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, spam ? "spam" : "ham"));
+    }
+
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("probe", null, "probe-model") : null;
+
+    public void Dispose()
+    {
+    }
+}
