@@ -18,6 +18,15 @@ public sealed class IterativeRefinerOptions
     /// <value>Default <see cref="RoundSelection.BestSampleAgreement"/>.</value>
     public RoundSelection Selection { get; set; } = RoundSelection.BestSampleAgreement;
 
+    /// <summary>
+    /// When the initial labels (abstentions filled by the first round's scorer) agree with the labeled sample strictly
+    /// better than every refined round, return them instead (<see cref="RefinementResult.ChosenRound"/> = 0), so a weak
+    /// scorer cannot make the labels worse than the labeler by the only measure the loop has. Applies with
+    /// <see cref="RoundSelection.BestSampleAgreement"/> only.
+    /// </summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool KeepInitialLabelsWhenBetter { get; set; } = true;
+
     /// <summary>Nominal coverage of the sample-agreement intervals in round reports.</summary>
     /// <value>Default 0.95; between 0.5 and 0.999.</value>
     public double ConfidenceLevel { get; set; } = 0.95;
