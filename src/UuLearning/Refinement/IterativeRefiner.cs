@@ -238,6 +238,11 @@ public sealed class IterativeRefiner
                 break;
             }
 
+            if (_options.Relabeling == RelabelingRule.Posterior)
+            {
+                keptLabels = PosteriorRelabeler.Relabel(keptScores!, initial, sample);
+                keptAgreement = SampleAgreement(keptLabels, sample);
+            }
             if (_options.KeepInitialLabelsWhenBetter && _options.Selection == RoundSelection.BestSampleAgreement && initialAgreement > keptAgreement)
             {
                 _logger.LogInformation(

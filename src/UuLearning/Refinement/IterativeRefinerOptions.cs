@@ -27,6 +27,10 @@ public sealed class IterativeRefinerOptions
     /// <value>Default <see langword="true"/>.</value>
     public bool KeepInitialLabelsWhenBetter { get; set; } = true;
 
+    /// <summary>How the returned labels are made from the chosen round's scores (the loop itself always relabels with the sign).</summary>
+    /// <value>Default <see cref="RelabelingRule.Sign"/> (the paper's).</value>
+    public RelabelingRule Relabeling { get; set; } = RelabelingRule.Sign;
+
     /// <summary>Nominal coverage of the sample-agreement intervals in round reports.</summary>
     /// <value>Default 0.95; between 0.5 and 0.999.</value>
     public double ConfidenceLevel { get; set; } = 0.95;
@@ -51,6 +55,10 @@ public sealed class IterativeRefinerOptions
         if (!Enum.IsDefined(Selection))
         {
             throw new ArgumentOutOfRangeException(nameof(Selection), Selection, "Selection must be BestSampleAgreement or Last.");
+        }
+        if (!Enum.IsDefined(Relabeling))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Relabeling), Relabeling, "Relabeling must be Sign or Posterior.");
         }
         if (!(ConfidenceLevel >= 0.5 && ConfidenceLevel <= 0.999))
         {
