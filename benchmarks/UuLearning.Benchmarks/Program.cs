@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using UuLearning.Benchmarks.Features;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "features")
+{
+    return await FeatureEvaluation.RunAsync(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(FeatureEvaluation).Assembly).Run(args);
+return 0;
