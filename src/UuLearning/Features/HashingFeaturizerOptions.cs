@@ -6,12 +6,17 @@ namespace UuLearning;
 public sealed class HashingFeaturizerOptions
 {
     /// <summary>The length of every output vector.</summary>
-    /// <value>Default 384. Allowed range: 8 to 1,048,576.</value>
-    public int Dimensions { get; set; } = 384;
+    /// <value>Default 4096. Allowed range: 8 to 1,048,576.</value>
+    /// <remarks>Measured on our four datasets (docs/features.md), a classifier on 4096 dimensions beats one on 384 by
+    /// 1 to 6 accuracy points; the random projection and the signed hashing trick are equally accurate at the same size.
+    /// Use 384 with <see cref="HashingProjection.Random"/> when memory matters more (100,000 items take 1.6 GB at 4096,
+    /// 150 MB at 384).</remarks>
+    public int Dimensions { get; set; } = 4096;
 
     /// <summary>How the hashed TF-IDF vector is mapped to <see cref="Dimensions"/> components.</summary>
-    /// <value>Default <see cref="HashingProjection.Random"/>.</value>
-    public HashingProjection Projection { get; set; } = HashingProjection.Random;
+    /// <value>Default <see cref="HashingProjection.SignedHashing"/> (as accurate as the random projection at 4096
+    /// dimensions and several times faster).</value>
+    public HashingProjection Projection { get; set; } = HashingProjection.SignedHashing;
 
     /// <summary>Base-2 logarithm of the number of hash buckets n-grams are counted in (and IDF is fitted over).</summary>
     /// <value>Default 20 (1,048,576 buckets, 4 MB of IDF weights). Allowed range: 10 to 24.</value>

@@ -82,7 +82,7 @@ public sealed class HashingTextFeaturizer : IEmbeddingGenerator<string, Embeddin
     /// <summary>Fits TF-IDF weights on <paramref name="corpus"/> and returns a featurizer ready to use.</summary>
     /// <param name="corpus">The documents to learn document frequencies from, normally the texts you will featurize.
     /// Null entries are not allowed; empty ones count as documents without terms.</param>
-    /// <param name="options">Options, or <see langword="null"/> for the defaults (384 dimensions, random projection,
+    /// <param name="options">Options, or <see langword="null"/> for the defaults (4096 dimensions, signed hashing,
     /// word 1-2-grams, character 2-4-grams).</param>
     /// <returns>A fitted, immutable featurizer.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="corpus"/> or one of its entries is null.</exception>

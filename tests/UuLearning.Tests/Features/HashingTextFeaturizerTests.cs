@@ -62,7 +62,7 @@ public class HashingTextFeaturizerTests
     {
         var featurizer = HashingTextFeaturizer.Fit(Corpus);
 
-        Assert.Equal(new float[384], featurizer.Transform(text));
+        Assert.Equal(new float[featurizer.Dimensions], featurizer.Transform(text));
     }
 
     [Fact]
