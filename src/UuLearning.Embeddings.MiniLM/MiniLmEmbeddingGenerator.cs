@@ -50,7 +50,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <param name="values">The texts; null entries are not allowed. An empty text still gets a (meaningless) unit vector,
     /// so filter empty texts first (<see cref="TextFeatures.EmbedAsync"/> does).</param>
     /// <param name="options">Optional; if <see cref="EmbeddingGenerationOptions.Dimensions"/> is set it must be 384. Other settings are ignored.</param>
-    /// <param name="cancellationToken">Checked between chunks of 32 texts and passed to the model.</param>
+    /// <param name="cancellationToken">Checked between chunks of 32 texts (grouped by length, since the model pads a
+    /// chunk to its longest text) and passed to the model.</param>
     /// <returns>One unit-length 384-dimensional embedding per text, in order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> or an entry is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> asks for a dimension other than 384.</exception>
@@ -71,21 +72,25 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             texts.Add(Prepare(value ?? throw new ArgumentNullException(nameof(values), string.Create(CultureInfo.InvariantCulture, $"Text {texts.Count} is null."))));
         }
 
-        var result = new GeneratedEmbeddings<Embedding<float>>(texts.Count);
+        // The model pads every text of a chunk to the longest one, so chunk texts of similar length together.
+        var order = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
+        var vectors = new float[texts.Count][];
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            for (var start = 0; start < texts.Count; start += ChunkSize)
+            for (var start = 0; start < order.Length; start += ChunkSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var chunk = texts.GetRange(start, Math.Min(ChunkSize, texts.Count - start)).ToArray();
-                foreach (var vector in _encoder.Encode(chunk, cancellationToken))
+                var chunk = order.AsSpan(start, Math.Min(ChunkSize, order.Length - start)).ToArray();
+                var encoded = _encoder.Encode([.. chunk.Select(i => texts[i])], cancellationToken);
+                for (var k = 0; k < chunk.Length; k++)
                 {
-                    result.Add(new Embedding<float>(vector) { ModelId = ModelId });
+                    vectors[chunk[k]] = encoded[k];
                 }
             }
         }
 
+        var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelId }));
         return Task.FromResult(result);
     }
 
