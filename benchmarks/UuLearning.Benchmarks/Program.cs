@@ -1,9 +1,15 @@
 using BenchmarkDotNet.Running;
 using UuLearning.Benchmarks;
+using UuLearning.Benchmarks.Features;
 
 if (args.Length > 0 && args[0] == "labeling-throughput")
 {
     return await LabelingThroughput.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "features")
+{
+    return await FeatureEvaluation.RunAsync(args[1..]);
 }
 
 // Benchmarks run in-process by default: BenchmarkDotNet's out-of-process toolchain builds a generated project whose
