@@ -8,7 +8,8 @@ namespace UuLearning.Benchmarks;
 /// The roof: dense float32 matrix multiplication throughput of this TorchSharp build on this CPU, for the shapes a
 /// training step uses ([B, 384] x [384, 256], the MLP's first layer) and a square GEMM. FLOP/s = 2 M N K / Mean.
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10)]
+[WarmupCount(2)]
+[IterationCount(10)]
 public class MatmulRoofBenchmark
 {
     private Tensor _a = null!;

@@ -5,7 +5,9 @@ namespace UuLearning.Benchmarks;
 
 /// <summary>A full refinement with default options (5 rounds) on 20,000 items x 384 features, CPU.</summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 0, iterationCount: 2)]
+[WarmupCount(0)]
+[IterationCount(1)]
+[InvocationCount(1)]
 public class RefinementBenchmark
 {
     private SyntheticData _data = null!;

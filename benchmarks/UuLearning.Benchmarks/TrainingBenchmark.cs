@@ -8,7 +8,9 @@ namespace UuLearning.Benchmarks;
 /// Items per second per epoch = 20,000 / Mean.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[WarmupCount(1)]
+[IterationCount(5)]
+[InvocationCount(1)]
 public class TrainingBenchmark
 {
     private SyntheticData _data = null!;
