@@ -126,6 +126,8 @@ public sealed class IterativeRefiner
         float[]? keptScores = null;
         int keptRound = 0;
         double keptAgreement = double.NegativeInfinity;
+        PseudoLabel[]? initialFilled = null;
+        double initialAgreement = double.NegativeInfinity;
         var stopReason = RefinementStopReason.MaxRounds;
         string stopDetail = string.Create(CultureInfo.InvariantCulture, $"Ran the maximum of {_options.MaxRounds} rounds.");
         bool completed = false;
@@ -184,15 +186,18 @@ public sealed class IterativeRefiner
                         flips++;
                     }
                 }
-                int agree = 0;
-                for (int k = 0; k < sample.Count; k++)
+                double agreement = SampleAgreement(next, sample);
+                int agree = (int)Math.Round(agreement * sample.Count);
+                if (round == 1)
                 {
-                    if ((next[sample.Indices[k]] == PseudoLabel.Positive) == sample.Labels[k])
+                    // The initial labels as a candidate too ("round 0"): abstentions filled with round 1's labels.
+                    initialFilled = new PseudoLabel[n];
+                    for (int i = 0; i < n; i++)
                     {
-                        agree++;
+                        initialFilled[i] = initial[i] == PseudoLabel.Abstained ? next[i] : initial[i];
                     }
+                    initialAgreement = SampleAgreement(initialFilled, sample);
                 }
-                double agreement = (double)agree / sample.Count;
                 var (lower, upper) = BinomialProportion.Jeffreys(agree, sample.Count, _options.ConfidenceLevel);
                 var report = new RoundReport(round, priors, classifier.TrainingReport!, flips, newly, (double)positives / n, agreement,
                     new ConfidenceInterval(lower, upper, _options.ConfidenceLevel), watch.Elapsed.TotalSeconds);
@@ -233,6 +238,21 @@ public sealed class IterativeRefiner
                 break;
             }
 
+            if (_options.Relabeling == RelabelingRule.Posterior)
+            {
+                keptLabels = PosteriorRelabeler.Relabel(keptScores!, initial, sample);
+                keptAgreement = SampleAgreement(keptLabels, sample);
+            }
+            if (_options.KeepInitialLabelsWhenBetter && _options.Selection == RoundSelection.BestSampleAgreement && initialAgreement > keptAgreement)
+            {
+                _logger.LogInformation(
+                    "The initial labels agree with the labeled sample better ({Initial:0.###}) than any refined round ({Best:0.###}); keeping them.",
+                    initialAgreement, keptAgreement);
+                stopDetail += string.Create(CultureInfo.InvariantCulture,
+                    $" The initial labels agreed with the labeled sample better ({initialAgreement:0.###}) than the best round ({keptAgreement:0.###}, round {keptRound}), so they were kept.");
+                keptLabels = initialFilled;
+                keptRound = 0;
+            }
             var result = BuildResult(initial, keptLabels!, keptScores!, reports, keptRound, stopReason, stopDetail, keptClassifier!);
             completed = true;
             yield return new RefinementUpdate(reports[^1], current, result);
@@ -244,6 +264,19 @@ public sealed class IterativeRefiner
                 keptClassifier?.Dispose();
             }
         }
+    }
+
+    private static double SampleAgreement(PseudoLabel[] labels, LabeledSample sample)
+    {
+        int agree = 0;
+        for (int k = 0; k < sample.Count; k++)
+        {
+            if ((labels[sample.Indices[k]] == PseudoLabel.Positive) == sample.Labels[k])
+            {
+                agree++;
+            }
+        }
+        return (double)agree / sample.Count;
     }
 
     private static RefinementResult BuildResult(PseudoLabel[] initial, PseudoLabel[] labels, float[] scores, List<RoundReport> reports,

@@ -18,6 +18,19 @@ public sealed class IterativeRefinerOptions
     /// <value>Default <see cref="RoundSelection.BestSampleAgreement"/>.</value>
     public RoundSelection Selection { get; set; } = RoundSelection.BestSampleAgreement;
 
+    /// <summary>
+    /// When the initial labels (abstentions filled by the first round's scorer) agree with the labeled sample strictly
+    /// better than every refined round, return them instead (<see cref="RefinementResult.ChosenRound"/> = 0), so a weak
+    /// scorer cannot make the labels worse than the labeler by the only measure the loop has. Applies with
+    /// <see cref="RoundSelection.BestSampleAgreement"/> only.
+    /// </summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool KeepInitialLabelsWhenBetter { get; set; } = true;
+
+    /// <summary>How the returned labels are made from the chosen round's scores (the loop itself always relabels with the sign).</summary>
+    /// <value>Default <see cref="RelabelingRule.Sign"/> (the paper's).</value>
+    public RelabelingRule Relabeling { get; set; } = RelabelingRule.Sign;
+
     /// <summary>Nominal coverage of the sample-agreement intervals in round reports.</summary>
     /// <value>Default 0.95; between 0.5 and 0.999.</value>
     public double ConfidenceLevel { get; set; } = 0.95;
@@ -42,6 +55,10 @@ public sealed class IterativeRefinerOptions
         if (!Enum.IsDefined(Selection))
         {
             throw new ArgumentOutOfRangeException(nameof(Selection), Selection, "Selection must be BestSampleAgreement or Last.");
+        }
+        if (!Enum.IsDefined(Relabeling))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Relabeling), Relabeling, "Relabeling must be Sign or Posterior.");
         }
         if (!(ConfidenceLevel >= 0.5 && ConfidenceLevel <= 0.999))
         {

@@ -24,10 +24,10 @@ public sealed class RefinementResult : IDisposable
         Classifier = classifier;
     }
 
-    /// <summary>The refined label of every item (from <see cref="ChosenRound"/>).</summary>
+    /// <summary>The refined label of every item (from <see cref="ChosenRound"/>; never abstained).</summary>
     public IReadOnlyList<PseudoLabel> Labels { get; }
 
-    /// <summary>The chosen round's score of every item.</summary>
+    /// <summary>The score of every item from the best refined round (the chosen round unless it is 0).</summary>
     public IReadOnlyList<float> Scores { get; }
 
     /// <summary>One decision per item: initial label, refined label, score, changed.</summary>
@@ -36,7 +36,9 @@ public sealed class RefinementResult : IDisposable
     /// <summary>The reports of every round that ran.</summary>
     public IReadOnlyList<RoundReport> Rounds { get; }
 
-    /// <summary>The 1-based round whose labels and classifier are returned.</summary>
+    /// <summary>The 1-based round whose labels are returned, or 0 when the initial labels were kept
+    /// (see <see cref="IterativeRefinerOptions.KeepInitialLabelsWhenBetter"/>); <see cref="Scores"/> and
+    /// <see cref="Classifier"/> then come from the best refined round.</summary>
     public int ChosenRound { get; }
 
     /// <summary>Why the loop stopped.</summary>
@@ -45,7 +47,7 @@ public sealed class RefinementResult : IDisposable
     /// <summary>A sentence explaining the stop.</summary>
     public string StopDetail { get; }
 
-    /// <summary>The chosen round's trained classifier; it scores new feature vectors and can be saved.</summary>
+    /// <summary>The trained classifier of the best refined round; it scores new feature vectors and can be saved.</summary>
     public UuClassifier Classifier { get; }
 
     /// <inheritdoc />

@@ -153,6 +153,27 @@ public class IterativeRefinerTests
     }
 
     [Fact]
+    public async Task RefineAsync_FeaturesWithoutSignal_KeepsInitialLabelsWhenTheyAgreeBetter()
+    {
+        // Labels from a good labeler (10 % noise) but features unrelated to the class: no round can beat the labeler.
+        var informative = SyntheticData.TwoGaussians(800, 16, 0.5, 0.1, 0.1, seed: 13);
+        var noise = SyntheticData.TwoGaussians(800, 16, 0.5, 0, 0, seed: 14, separation: 0);
+        var sample = LabeledSample.DrawUniform(informative.Gold, 50, 13);
+        var options = new IterativeRefinerOptions { MaxRounds = 2 };
+
+        using var kept = await new IterativeRefiner(Estimator(), options).RefineAsync(noise.Features, informative.Noisy, sample);
+        Assert.Equal(0, kept.ChosenRound);
+        Assert.Equal(informative.Noisy, kept.Labels);
+        Assert.Contains("initial labels agreed", kept.StopDetail);
+
+        options.KeepInitialLabelsWhenBetter = false;
+        using var refined = await new IterativeRefiner(Estimator(), options).RefineAsync(noise.Features, informative.Noisy, sample);
+        Assert.NotEqual(0, refined.ChosenRound);
+        Assert.True(informative.Accuracy(refined.Labels) < informative.Accuracy(kept.Labels) - 0.1,
+            $"without signal the refined labels should be much worse: {informative.Accuracy(refined.Labels)} vs {informative.Accuracy(kept.Labels)}");
+    }
+
+    [Fact]
     public async Task RefineAsync_FewFlips_StopsAsConverged()
     {
         var data = SyntheticData.TwoGaussians(500, 10, 0.5, 0.05, 0.05, seed: 8);
