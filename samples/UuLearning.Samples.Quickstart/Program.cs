@@ -12,6 +12,11 @@ using ScottPlot;
 using Spectre.Console;
 using UuLearning;
 
+if (!AnsiConsole.Profile.Capabilities.Interactive)
+{
+    AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 120); // redirected output: no wrapping at 80 columns
+}
+
 var outputDirectory = Path.GetFullPath(args.Length > 0 ? args[0] : Path.Combine("out", "quickstart"));
 Directory.CreateDirectory(outputDirectory);
 
@@ -73,17 +78,28 @@ var table = new Table()
     .AddColumn(new TableColumn("Flips").RightAligned())
     .AddColumn(new TableColumn("New").RightAligned())
     .AddColumn(new TableColumn("Spam").RightAligned())
-    .AddColumn(new TableColumn("Gold-sample agreement (95% CI)").RightAligned())
-    .AddColumn(new TableColumn("Accuracy (all)").RightAligned())
-    .AddColumn(new TableColumn("s").RightAligned());
+    .AddColumn(new TableColumn("Gold agreement").RightAligned())
+    .AddColumn(new TableColumn("95% CI").RightAligned())
+    .AddColumn(new TableColumn("Accuracy").RightAligned())
+    .AddColumn(new TableColumn("Seconds").RightAligned());
+table.Caption("Gold agreement: on the 50 gold labels (all the method sees). Accuracy: on all items (evaluation only).");
 
 var roundAccuracies = new List<double>();
 RefinementResult? result = null;
-var maxRounds = refiner.Options.MaxRounds;
-await AnsiConsole.Live(table).StartAsync(async context =>
+
+// An interactive terminal gets a live table; redirected output (CI, a file) gets one line per round and the table at the end.
+if (AnsiConsole.Profile.Capabilities.Interactive)
 {
-    table.Caption($"round 1 of at most {maxRounds} running…");
-    context.Refresh();
+    await AnsiConsole.Live(table).StartAsync(async context => await RefineAsync(context.Refresh));
+}
+else
+{
+    await RefineAsync(() => AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "round {0} done", roundAccuracies.Count));
+    AnsiConsole.Write(table);
+}
+
+async Task RefineAsync(Action refresh)
+{
     // <quickstart-loop>
     await foreach (var update in refiner.RefineStreamingAsync(features, initial, sample))
     {
@@ -98,20 +114,20 @@ await AnsiConsole.Live(table).StartAsync(async context =>
             report.Flips.ToString("N0", CultureInfo.InvariantCulture),
             report.NewlyLabeled.ToString("N0", CultureInfo.InvariantCulture),
             report.PositiveShare.ToString("0.0%", CultureInfo.InvariantCulture),
-            string.Create(CultureInfo.InvariantCulture,
-                $"{report.SampleAgreement:0%} ({report.SampleAgreementInterval.Lower:0%}–{report.SampleAgreementInterval.Upper:0%})"),
+            report.SampleAgreement.ToString("0%", CultureInfo.InvariantCulture),
+            string.Create(CultureInfo.InvariantCulture, $"{report.SampleAgreementInterval.Lower:0%}–{report.SampleAgreementInterval.Upper:0%}"),
             accuracy.ToString("0.0%", CultureInfo.InvariantCulture),
             report.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
-        table.Caption(update.Result is null ? $"round {report.Round + 1} of at most {maxRounds} running…" : "done");
-        context.Refresh();
+        refresh();
         result = update.Result; // the last update carries the result
     }
     // </quickstart-loop>
-});
+}
 
 using var refined = result ?? throw new InvalidOperationException("The refinement returned no result.");
 var finalAccuracy = Accuracy(refined.Labels, gold);
-AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Stopped: {0} Kept round {1}.", Markup.Escape(refined.StopDetail), refined.ChosenRound);
+AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Stopped: {0} Returned: {1}.", Markup.Escape(refined.StopDetail),
+    refined.ChosenRound == 0 ? "the initial labels (they agreed best with the gold sample)" : $"round {refined.ChosenRound}");
 AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Accuracy on all {0:N0} items: initial {1:0.0%} (abstentions as errors; {2:0.0%} on the {3:N0} labeled) -> refined {4:0.0%}[/]; {5:N0} labels changed.",
     rows.Count, initialAccuracyAll, initialAccuracyOnLabeled, initialLabeled, finalAccuracy, refined.Decisions.Count(d => d.Changed));
 
