@@ -31,8 +31,8 @@ public sealed class UuLearningBuilder
     /// <see langword="null"/> for the unkeyed one.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="configure"/> is null.</exception>
-    /// <remarks>The labeler is a singleton; it is thread-safe. Resolving it fails with an <see cref="InvalidOperationException"/>
-    /// when no <see cref="IChatClient"/> is registered.</remarks>
+    /// <remarks>The labeler is a singleton; it is thread-safe. It replaces any <see cref="IPseudoLabeler"/> registered
+    /// before. Resolving it fails with an <see cref="InvalidOperationException"/> when no <see cref="IChatClient"/> is registered.</remarks>
     public UuLearningBuilder UseChatClientPseudoLabeler(Action<ChatClientPseudoLabelerOptions> configure, object? chatClientKey = null)
     {
         ArgumentNullException.ThrowIfNull(configure);

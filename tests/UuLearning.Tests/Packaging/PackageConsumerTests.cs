@@ -143,6 +143,35 @@ public sealed class PackageConsumerTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task MiniLmAddOnPackage_Packed_HasReadmeNoticesLicenceDocsSymbols()
+    {
+        var repo = FindRepositoryRoot();
+        var feed = Path.Combine(_root, "feed-minilm");
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+        var pack = await RunDotnetAsync(repo, "pack", "src/UuLearning.Embeddings.MiniLM/UuLearning.Embeddings.MiniLM.csproj", "--no-build", "-c", configuration, "-o", feed, "-nologo");
+        Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
+
+        var nupkg = Directory.GetFiles(feed, "UuLearning.Embeddings.MiniLM.*.nupkg").Single(f => !f.EndsWith(".snupkg", StringComparison.Ordinal));
+        using (var archive = ZipFile.OpenRead(nupkg))
+        {
+            var entries = archive.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+            Assert.Contains("README.md", entries);
+            Assert.Contains("THIRD-PARTY-NOTICES.md", entries);
+            Assert.Contains("lib/net10.0/UuLearning.Embeddings.MiniLM.dll", entries);
+            Assert.Contains("lib/net10.0/UuLearning.Embeddings.MiniLM.xml", entries);
+            using var nuspecStream = archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+            var nuspec = XDocument.Load(nuspecStream);
+            XNamespace ns = nuspec.Root!.Name.Namespace;
+            var metadata = nuspec.Root.Element(ns + "metadata")!;
+            Assert.Equal("MIT", metadata.Element(ns + "license")?.Value);
+            Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
+            Assert.Contains(metadata.Descendants(ns + "dependency"), d => d.Attribute("id")?.Value == "UuLearning");
+        }
+
+        Assert.Single(Directory.GetFiles(feed, "UuLearning.Embeddings.MiniLM.*.snupkg"));
+    }
+
     private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
