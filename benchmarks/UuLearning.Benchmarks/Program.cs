@@ -16,5 +16,5 @@ if (args.Length > 0 && args[0] == "features")
 // output does not get the TorchSharp native repair (docs/platform-requirements.md), so TorchSharp cannot load there on
 // Debian 12 / Ubuntu 22.04. Pass --inProcess yourself or nothing; any other BenchmarkDotNet option still applies.
 var effectiveArgs = args.Contains("--inProcess") || args.Contains("-i") ? args : [.. args, "--inProcess"];
-BenchmarkSwitcher.FromAssembly(typeof(FeatureEvaluation).Assembly).Run(effectiveArgs);
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(effectiveArgs);
 return 0;

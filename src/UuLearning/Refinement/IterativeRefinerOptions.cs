@@ -27,9 +27,11 @@ public sealed class IterativeRefinerOptions
     /// <value>Default <see langword="true"/>.</value>
     public bool KeepInitialLabelsWhenBetter { get; set; } = true;
 
-    /// <summary>How the returned labels are made from the chosen round's scores (the loop itself always relabels with the sign).</summary>
-    /// <value>Default <see cref="RelabelingRule.Sign"/> (the paper's).</value>
-    public RelabelingRule Relabeling { get; set; } = RelabelingRule.Sign;
+    /// <summary>How the returned labels are made from the chosen round's scores (the loop itself always relabels with the
+    /// sign, as in the paper). Measured on the four real datasets in docs/evaluation.md: posterior relabeling was within
+    /// 0.001 of the sign rule on three and 2.9 points better on the one where the features are weaker than the labeler.</summary>
+    /// <value>Default <see cref="RelabelingRule.Posterior"/>; <see cref="RelabelingRule.Sign"/> is the paper's rule.</value>
+    public RelabelingRule Relabeling { get; set; } = RelabelingRule.Posterior;
 
     /// <summary>Nominal coverage of the sample-agreement intervals in round reports.</summary>
     /// <value>Default 0.95; between 0.5 and 0.999.</value>

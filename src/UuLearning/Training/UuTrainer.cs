@@ -67,7 +67,7 @@ public sealed class UuTrainer
         var o = _options;
         var device = x.device;
         var stopwatch = Stopwatch.StartNew();
-        var rng = new Random(HashCode.Combine(o.Seed, round, 0x5eed));
+        var rng = new Random((int)RoundSeed(o.Seed, round, stream: 1));
 
         // Split each pseudo-labeled set into training and held-out items.
         var positives = new List<int>();
@@ -97,7 +97,7 @@ public sealed class UuTrainer
         long totalSteps = (long)batches * o.Epochs;
         long warmupSteps = (long)Math.Floor(o.WarmupFraction * totalSteps);
 
-        torch.manual_seed(HashCode.Combine(o.Seed, round));
+        torch.manual_seed(RoundSeed(o.Seed, round, stream: 2));
         var module = o.Scorer.Create((int)x.shape[1]);
         var snapshot = new List<Tensor>();
         bool success = false;
@@ -256,6 +256,19 @@ public sealed class UuTrainer
             mask[i] = labels[i] == PseudoLabel.Positive;
         }
         return FeatureMatrix.MoveTo(torch.tensor(mask), device);
+    }
+
+    /// <summary>
+    /// A seed for one round and one random stream, the same in every process (SplitMix64 of the inputs; never
+    /// <see cref="HashCode"/>, which is randomised per process), non-negative so it suits both RNGs.
+    /// </summary>
+    internal static long RoundSeed(int seed, int round, int stream)
+    {
+        ulong z = unchecked((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + (ulong)(uint)round * 0xBF58476D1CE4E5B9UL + (ulong)(uint)stream * 0x94D049BB133111EBUL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        z ^= z >> 31;
+        return (long)(z & 0x7FFFFFFF);
     }
 
     internal static double LearningRateAt(long step, long totalSteps, long warmupSteps, double peak)

@@ -12,6 +12,7 @@ public class IterativeRefinerTests
     private static IterativeRefinerOptions MlpOptions(UuObjective objective, int seed) => new()
     {
         Selection = RoundSelection.Last,
+        Relabeling = RelabelingRule.Sign,
         FlipTolerance = 0,
         Trainer = new UuTrainerOptions
         {

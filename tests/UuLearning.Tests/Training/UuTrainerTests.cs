@@ -39,6 +39,22 @@ public class UuTrainerTests
     }
 
     [Fact]
+    public void RoundSeed_IsAFixedFunctionOfItsInputs()
+    {
+        // SplitMix64 of seed 0, round 1, stream 2, written out here independently; a process-randomised hash
+        // (such as HashCode.Combine) would differ from run to run and break determinism across processes.
+        ulong z = unchecked(0UL * 0x9E3779B97F4A7C15UL + 1UL * 0xBF58476D1CE4E5B9UL + 2UL * 0x94D049BB133111EBUL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        z ^= z >> 31;
+        Assert.Equal((long)(z & 0x7FFFFFFF), UuTrainer.RoundSeed(0, 1, 2));
+        Assert.NotEqual(UuTrainer.RoundSeed(0, 1, 2), UuTrainer.RoundSeed(0, 2, 2));
+        Assert.NotEqual(UuTrainer.RoundSeed(0, 1, 1), UuTrainer.RoundSeed(0, 1, 2));
+        Assert.NotEqual(UuTrainer.RoundSeed(1, 1, 2), UuTrainer.RoundSeed(0, 1, 2));
+        Assert.InRange(UuTrainer.RoundSeed(-5, 3, 1), 0, int.MaxValue);
+    }
+
+    [Fact]
     public void LearningRateAt_WarmupThenCosine()
     {
         // 100 steps, 10 warm-up: linear ramp to the peak, then half a cosine down to 0.
