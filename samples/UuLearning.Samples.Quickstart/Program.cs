@@ -128,8 +128,8 @@ using var refined = result ?? throw new InvalidOperationException("The refinemen
 var finalAccuracy = Accuracy(refined.Labels, gold);
 AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Stopped: {0} Returned: {1}.", Markup.Escape(refined.StopDetail),
     refined.ChosenRound == 0 ? "the initial labels (they agreed best with the gold sample)" : $"round {refined.ChosenRound}");
-AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Accuracy on all {0:N0} items: initial {1:0.0%} (abstentions as errors; {2:0.0%} on the {3:N0} labeled) -> refined {4:0.0%}[/]; {5:N0} labels changed.",
-    rows.Count, initialAccuracyAll, initialAccuracyOnLabeled, initialLabeled, finalAccuracy, refined.Decisions.Count(d => d.Changed));
+AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Accuracy on all {0:N0} items: initial {1:0.0%} (abstentions as errors; {2:0.0%} on the {3:N0} labeled) -> refined {4:0.0%}[/] ({5} relabeling rule); {6:N0} labels changed.",
+    rows.Count, initialAccuracyAll, initialAccuracyOnLabeled, initialLabeled, finalAccuracy, refiner.Options.Relabeling, refined.Decisions.Count(d => d.Changed));
 
 // 3. The refined labels, one row per item.
 var labelsPath = Path.Combine(outputDirectory, "refined-labels.csv");
@@ -153,10 +153,12 @@ var plot = new Plot();
 double[] roundsAxis = Enumerable.Range(0, roundAccuracies.Count + 1).Select(r => (double)r).ToArray();
 double[] accuracyAxis = [initialAccuracyAll, .. roundAccuracies];
 var line = plot.Add.Scatter(roundsAxis, accuracyAxis);
-line.LegendText = "accuracy on all items";
+line.LegendText = "each round's labels, sign(g(x)), on all items";
 var labeledOnly = plot.Add.HorizontalLine(initialAccuracyOnLabeled);
 labeledOnly.LinePattern = LinePattern.Dashed;
 labeledOnly.LegendText = "initial labels, on the items they label";
+var returned = plot.Add.Marker(refined.ChosenRound, finalAccuracy, MarkerShape.OpenCircle, size: 14);
+returned.LegendText = $"returned labels ({refiner.Options.Relabeling} rule, round {refined.ChosenRound})";
 plot.Title("UuLearning on the YouTube Spam Collection (50 gold labels)");
 plot.XLabel("Round (0 = initial majority-vote labels)");
 plot.YLabel("Accuracy against gold");
