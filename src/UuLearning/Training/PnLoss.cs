@@ -21,10 +21,7 @@ public sealed class PnLoss : nn.Module<Tensor, Tensor, Tensor>
         {
             throw new ArgumentOutOfRangeException(nameof(pi), pi, "pi must be a probability in [0, 1].");
         }
-        if (!Enum.IsDefined(surrogate))
-        {
-            throw new ArgumentOutOfRangeException(nameof(surrogate), surrogate, "Unknown surrogate loss.");
-        }
+        UuRiskFunctions.ValidateSurrogate(surrogate, nameof(surrogate));
         Pi = pi;
         Surrogate = surrogate;
     }

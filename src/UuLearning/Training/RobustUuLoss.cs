@@ -25,10 +25,7 @@ public sealed class RobustUuLoss : nn.Module<Tensor, Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(priors);
         UuRiskFunctions.ValidateLambda(lambda, nameof(lambda));
-        if (!Enum.IsDefined(surrogate))
-        {
-            throw new ArgumentOutOfRangeException(nameof(surrogate), surrogate, "Unknown surrogate loss.");
-        }
+        UuRiskFunctions.ValidateSurrogate(surrogate, nameof(surrogate));
         Priors = priors;
         Lambda = lambda;
         Surrogate = surrogate;

@@ -20,10 +20,7 @@ public sealed class UuLoss : nn.Module<Tensor, Tensor, Tensor>
         : base(nameof(UuLoss))
     {
         ArgumentNullException.ThrowIfNull(priors);
-        if (!Enum.IsDefined(surrogate))
-        {
-            throw new ArgumentOutOfRangeException(nameof(surrogate), surrogate, "Unknown surrogate loss.");
-        }
+        UuRiskFunctions.ValidateSurrogate(surrogate, nameof(surrogate));
         Priors = priors;
         Surrogate = surrogate;
     }

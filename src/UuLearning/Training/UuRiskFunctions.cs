@@ -92,6 +92,14 @@ public static class UuRiskFunctions
         }
     }
 
+    internal static void ValidateSurrogate(SurrogateLoss surrogate, string paramName)
+    {
+        if (!Enum.IsDefined(surrogate))
+        {
+            throw new ArgumentOutOfRangeException(paramName, surrogate, "Unknown surrogate loss; use Sigmoid or Logistic.");
+        }
+    }
+
     internal enum RiskKind
     {
         RobustUu,
@@ -156,10 +164,7 @@ public static class UuRiskFunctions
 
     private static void Validate(Tensor scores, Tensor isPseudoPositive, SurrogateLoss surrogate)
     {
-        if (!Enum.IsDefined(surrogate))
-        {
-            throw new ArgumentOutOfRangeException(nameof(surrogate), surrogate, "Unknown surrogate loss.");
-        }
+        ValidateSurrogate(surrogate, nameof(surrogate));
         if (scores.dim() != 1 || !scores.shape.SequenceEqual(isPseudoPositive.shape))
         {
             throw new ArgumentException(

@@ -160,7 +160,7 @@ public class IterativeRefinerTests
         var informative = SyntheticData.TwoGaussians(800, 16, 0.5, 0.1, 0.1, seed: 13);
         var noise = SyntheticData.TwoGaussians(800, 16, 0.5, 0, 0, seed: 14, separation: 0);
         var sample = LabeledSample.DrawUniform(informative.Gold, 50, 13);
-        var options = new IterativeRefinerOptions { MaxRounds = 2 };
+        var options = new IterativeRefinerOptions { MaxRounds = 2, Relabeling = RelabelingRule.Sign };
 
         using var kept = await new IterativeRefiner(Estimator(), options).RefineAsync(noise.Features, informative.Noisy, sample);
         Assert.Equal(0, kept.ChosenRound);
@@ -172,6 +172,13 @@ public class IterativeRefinerTests
         Assert.NotEqual(0, refined.ChosenRound);
         Assert.True(informative.Accuracy(refined.Labels) < informative.Accuracy(kept.Labels) - 0.1,
             $"without signal the refined labels should be much worse: {informative.Accuracy(refined.Labels)} vs {informative.Accuracy(kept.Labels)}");
+
+        // The posterior rule (the default) reaches the same protection by itself: an uninformative scorer gets a
+        // near-zero calibrated weight, so the labeler's answers stand.
+        options.Relabeling = RelabelingRule.Posterior;
+        using var posterior = await new IterativeRefiner(Estimator(), options).RefineAsync(noise.Features, informative.Noisy, sample);
+        Assert.True(informative.Accuracy(posterior.Labels) > informative.Accuracy(informative.Noisy) - 0.02,
+            $"posterior labels {informative.Accuracy(posterior.Labels)} vs initial {informative.Accuracy(informative.Noisy)}");
     }
 
     [Fact]
