@@ -357,7 +357,7 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         return $"The chat endpoint rejected the request for item '{item.Id}' permanently ({status}: {exception.Message}). {advice} The run was stopped. {resume}";
     }
 
-    private static void Validate(ChatClientPseudoLabelerOptions options)
+    internal static void Validate(ChatClientPseudoLabelerOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.Instruction))
         {
