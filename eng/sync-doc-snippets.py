@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Copies code regions from the samples into docs/*.md, so that every code block in the docs comes from code that compiles.
+"""Copies code regions from the samples into docs/*.md and README.md, so that every code block in the docs comes from code that compiles.
 
 A region in a source file:      // <name>  ...  // </name>
 A block in a Markdown file:     <!-- snippet: samples/Some.Sample/Program.cs#name -->
@@ -24,7 +24,7 @@ def region(path, name):
 
 check = '--check' in sys.argv
 stale = []
-for md in sorted((root / 'docs').glob('*.md')):
+for md in sorted((root / 'docs').glob('*.md')) + [root / 'README.md']:
     text = md.read_text(encoding='utf-8')
     new = marker.sub(lambda m: f"<!-- snippet: {m['path']}#{m['name']} -->\n```csharp\n{region(m['path'], m['name'])}```\n", text)
     if new != text:

@@ -45,7 +45,7 @@ public sealed partial class DocSnippetTests
     {
         var root = RepositoryRoot();
         int checkedBlocks = 0;
-        foreach (var md in Directory.GetFiles(Path.Combine(root, "docs"), "*.md"))
+        foreach (var md in Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Append(Path.Combine(root, "README.md")))
         {
             var text = File.ReadAllText(md).Replace("\r\n", "\n", StringComparison.Ordinal);
             foreach (Match m in SnippetBlock().Matches(text))
