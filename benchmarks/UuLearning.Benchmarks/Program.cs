@@ -1,10 +1,15 @@
 using BenchmarkDotNet.Running;
-<<<<<<< HEAD
 using UuLearning.Benchmarks;
+using UuLearning.Benchmarks.Features;
 
 if (args.Length > 0 && args[0] == "labeling-throughput")
 {
     return await LabelingThroughput.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "features")
+{
+    return await FeatureEvaluation.RunAsync(args[1..]);
 }
 
 // Benchmarks run in-process by default: BenchmarkDotNet's out-of-process toolchain builds a generated project whose
@@ -12,14 +17,4 @@ if (args.Length > 0 && args[0] == "labeling-throughput")
 // Debian 12 / Ubuntu 22.04. Pass --inProcess yourself or nothing; any other BenchmarkDotNet option still applies.
 var effectiveArgs = args.Contains("--inProcess") || args.Contains("-i") ? args : [.. args, "--inProcess"];
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(effectiveArgs);
-=======
-using UuLearning.Benchmarks.Features;
-
-if (args.Length > 0 && args[0] == "features")
-{
-    return await FeatureEvaluation.RunAsync(args[1..]);
-}
-
-BenchmarkSwitcher.FromAssembly(typeof(FeatureEvaluation).Assembly).Run(args);
->>>>>>> wip-features
 return 0;
