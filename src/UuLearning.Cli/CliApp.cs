@@ -35,7 +35,8 @@ internal sealed class CliApp
         {
             var command = parse.CommandResult.Command;
             string path = command == root ? "uulearning" : $"uulearning {command.Name}";
-            await _error.WriteLineAsync($"error: {parse.Errors[0].Message} (see '{path} --help')").ConfigureAwait(false);
+            string message = string.Join(' ', parse.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim()));
+            await _error.WriteLineAsync($"error: {message} (see '{path} --help')").ConfigureAwait(false);
             return ExitCodes.UsageError;
         }
         try
@@ -69,13 +70,22 @@ internal sealed class CliApp
         }
     }
 
-    private IAnsiConsole CreateConsole() => AnsiConsole.Create(new AnsiConsoleSettings
+    private IAnsiConsole CreateConsole()
     {
-        Out = new AnsiConsoleOutput(_output),
-        Ansi = _interactive ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = _interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = _interactive ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(_output),
+            Ansi = _interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = _interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = _interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!_interactive)
+        {
+            // Redirected output (a file, a pipe, a test): no terminal width to respect, so do not wrap sentences.
+            console.Profile.Width = 200;
+        }
+        return console;
+    }
 
     private RootCommand BuildCommands()
     {
