@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the docs/evaluation.md grid: refine --labeled 50, seeds 0-4, per dataset and noisy column.
 # Usage: eval/run-evaluation.sh <mode> <outdir>   (mode: hashing | oracle | pn | minilm)
+# SETS="dataset:column ..." overrides the dataset/column pairs (default: the four target columns).
 set -u
 mode=$1; out=$2; mkdir -p "$out"
 DATA=${DATA:-/work/shared/data}
 CLI=${CLI:-src/UuLearning.Cli/bin/Release/net10.0/UuLearning.Cli.dll}
-sets="youtube-spam:majority_vote refusal-xstest:llm_gpt4_judge fakenews-kaggle:sim_noise25 misinfo-headlines:llm_flan_ul2"
+sets=${SETS:-"youtube-spam:majority_vote refusal-xstest:llm_gpt4_judge fakenews-kaggle:sim_noise25 misinfo-headlines:llm_flan_ul2"}
 for seed in 0 1 2 3 4; do
   for pair in $sets; do
     ds=${pair%%:*}; col=${pair#*:}
