@@ -37,6 +37,10 @@ internal sealed record RefineReport
 
     public required IReadOnlyList<RoundEntry> Rounds { get; init; }
 
+    /// <summary>Share of the labeled sample on which the initial labels equal the gold ones (abstained counted as
+    /// negative): the "round 0" figure to compare with each round's sample agreement.</summary>
+    public required double InitialSampleAgreement { get; init; }
+
     public required int ChosenRound { get; init; }
 
     public required string StopReason { get; init; }

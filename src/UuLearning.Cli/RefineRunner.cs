@@ -191,6 +191,8 @@ internal sealed class RefineRunner(IAnsiConsole console)
                 Seed = s.Seed,
                 Trainer = new RefineReport.TrainerInfo(trainer.Scorer.Name, trainer.Epochs, trainer.LearningRate, trainer.BatchSize),
                 Rounds = rounds.Select(r => Entry(r.Report, r.Metrics)).ToArray(),
+                InitialSampleAgreement = Enumerable.Range(0, sample.Count)
+                    .Count(k => (initial[sample.Indices[k]] == PseudoLabel.Positive) == sample.Labels[k]) / (double)sample.Count,
                 ChosenRound = result.ChosenRound,
                 StopReason = result.StopReason.ToString(),
                 StopDetail = result.StopDetail,

@@ -92,6 +92,7 @@ public sealed class RefineCommandTests : TempFolderTest
             Assert.InRange(round.GetProperty("f1").GetDouble(), 0, 1);
         }
         Assert.InRange(root.GetProperty("chosenRound").GetInt32(), 1, rounds.Length);
+        Assert.InRange(root.GetProperty("initialSampleAgreement").GetDouble(), 0, 1);
         Assert.False(string.IsNullOrEmpty(root.GetProperty("stopReason").GetString()));
         Assert.InRange(root.GetProperty("final").GetProperty("f1").GetDouble(), 0, 1);
     }
@@ -111,6 +112,8 @@ public sealed class RefineCommandTests : TempFolderTest
         Assert.Equal(Enumerable.Range(1, 300).Select(i => i.ToString(CultureInfo.InvariantCulture)), rows.Skip(1).Select(r => r[0]));
         using var report = JsonDocument.Parse(File.ReadAllText(PathOf("report.json")));
         Assert.Equal(60, report.RootElement.GetProperty("labeledSample").GetProperty("size").GetInt32());
+        double expectedAgreement = sample.Count(i => (Data.Noisy[i] == "1") == Data.Gold[i]) / 60.0;
+        Assert.Equal(expectedAgreement, report.RootElement.GetProperty("initialSampleAgreement").GetDouble(), 9);
         Assert.False(report.RootElement.TryGetProperty("final", out _));
         Assert.False(report.RootElement.GetProperty("rounds")[0].TryGetProperty("accuracy", out var accuracy) && accuracy.ValueKind != JsonValueKind.Null);
     }
