@@ -15,6 +15,8 @@ for path in glob.glob(os.path.join(out, "*.json")):
     ds, col, mode, seed = os.path.basename(path)[:-5].split("__")
     with open(path) as f:
         r = json.load(f)
+    # Reports written before the CLI de-duplicated rounds repeat the last round after an early stop.
+    r["rounds"] = list({x["round"]: x for x in r["rounds"]}.values())
     runs.setdefault((ds, col), {}).setdefault(mode, {})[int(seed[1:])] = r
 
 

@@ -155,6 +155,11 @@ internal sealed class RefineRunner(IAnsiConsole console)
                     {
                         await foreach (var update in refiner.RefineStreamingAsync(features, initial, sample, cancellationToken).ConfigureAwait(false))
                         {
+                            // After an early stop the final update repeats the last round's report: keep one entry per round.
+                            if (rounds.Count > 0 && rounds[^1].Report.Round == update.Report.Round)
+                            {
+                                rounds.RemoveAt(rounds.Count - 1);
+                            }
                             rounds.Add((update.Report, gold is null ? null : Metrics.Of(update.Labels, gold)));
                             train.Value = update.Report.Round;
                             train.Description = $"Refining: round {update.Report.Round} done, {update.Report.Flips} flips";
