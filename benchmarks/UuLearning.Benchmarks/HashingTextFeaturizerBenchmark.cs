@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 
 namespace UuLearning.Benchmarks;
 
-/// <summary>Featurizing one short sentence and one 500-word article with the default hashing featurizer (384, random projection) and the sparse variant.</summary>
+/// <summary>Featurizing one 12-word sentence and one 500-word article with the hashing featurizer: dense (384, random projection) and the default (4096, signed hashing).</summary>
 [MemoryDiagnoser]
 public class HashingTextFeaturizerBenchmark
 {
@@ -22,7 +22,7 @@ public class HashingTextFeaturizerBenchmark
         var corpus = Enumerable.Range(0, 500).Select(_ => Words(60)).ToList();
         _sentence = Words(12) + ".";
         _article = Words(500);
-        _dense = HashingTextFeaturizer.Fit(corpus);
+        _dense = HashingTextFeaturizer.Fit(corpus, new HashingFeaturizerOptions { Projection = HashingProjection.Random, Dimensions = 384 });
         _sparse = HashingTextFeaturizer.Fit(corpus, new HashingFeaturizerOptions { Projection = HashingProjection.SignedHashing, Dimensions = 4096 });
         _denseBuffer = new float[_dense.Dimensions];
         _sparseBuffer = new float[_sparse.Dimensions];

@@ -32,6 +32,10 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
     private const int ChunkSize = 32;
 
+    // Bounds the padded batch the model sees: 32 short texts, or about 8 texts of the 512 word pieces it truncates to.
+    private const int ChunkCharacters = 20_000;
+    private const int TruncatedCharacters = 2_500;
+
     private readonly SentenceEncoder _encoder;
     private readonly Lock _lock = new();
     private bool _disposed;
@@ -50,7 +54,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <param name="values">The texts; null entries are not allowed. An empty text still gets a (meaningless) unit vector,
     /// so filter empty texts first (<see cref="TextFeatures.EmbedAsync"/> does).</param>
     /// <param name="options">Optional; if <see cref="EmbeddingGenerationOptions.Dimensions"/> is set it must be 384. Other settings are ignored.</param>
-    /// <param name="cancellationToken">Checked between chunks of 32 texts and passed to the model.</param>
+    /// <param name="cancellationToken">Checked between chunks (at most 32 texts or about 20,000 characters,
+    /// grouped by length since the model pads a chunk to its longest text) and passed to the model.</param>
     /// <returns>One unit-length 384-dimensional embedding per text, in order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> or an entry is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> asks for a dimension other than 384.</exception>
@@ -71,21 +76,34 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             texts.Add(Prepare(value ?? throw new ArgumentNullException(nameof(values), string.Create(CultureInfo.InvariantCulture, $"Text {texts.Count} is null."))));
         }
 
-        var result = new GeneratedEmbeddings<Embedding<float>>(texts.Count);
+        // The model pads every text of a chunk to the longest one, so chunk texts of similar length together.
+        var order = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
+        var vectors = new float[texts.Count][];
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            for (var start = 0; start < texts.Count; start += ChunkSize)
+            for (var start = 0; start < order.Length;)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var chunk = texts.GetRange(start, Math.Min(ChunkSize, texts.Count - start)).ToArray();
-                foreach (var vector in _encoder.Encode(chunk, cancellationToken))
+                var end = start;
+                var characters = 0;
+                while (end < order.Length && end - start < ChunkSize && (end == start || characters + CappedLength(texts[order[end]]) <= ChunkCharacters))
                 {
-                    result.Add(new Embedding<float>(vector) { ModelId = ModelId });
+                    characters += CappedLength(texts[order[end]]);
+                    end++;
+                }
+
+                var chunk = order.AsSpan(start, end - start).ToArray();
+                start = end;
+                var encoded = _encoder.Encode([.. chunk.Select(i => texts[i])], cancellationToken);
+                for (var k = 0; k < chunk.Length; k++)
+                {
+                    vectors[chunk[k]] = encoded[k];
                 }
             }
         }
 
+        var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelId }));
         return Task.FromResult(result);
     }
 
@@ -156,6 +174,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
         return builder.ToString();
     }
+
+    private static int CappedLength(string text) => Math.Min(text.Length, TruncatedCharacters);
 
     private static bool IsCjk(int cp) =>
         cp is (>= 0x4E00 and <= 0x9FFF) or (>= 0x3400 and <= 0x4DBF) or (>= 0x20000 and <= 0x2A6DF)

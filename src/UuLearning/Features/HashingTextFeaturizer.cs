@@ -173,6 +173,7 @@ public sealed class HashingTextFeaturizer : IEmbeddingGenerator<string, Embeddin
     /// <param name="destination">Receives the vector; its length must be <see cref="Dimensions"/>. Overwritten.</param>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Transform(string text, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -282,6 +283,7 @@ public sealed class HashingTextFeaturizer : IEmbeddingGenerator<string, Embeddin
     }
 
     /// <summary>Counts the hashed n-grams of <paramref name="text"/> into <paramref name="scratch"/>; the caller resets the touched counts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void CountBuckets(string text, Scratch scratch)
     {
         scratch.TouchedCount = 0;
@@ -435,6 +437,7 @@ public sealed class HashingTextFeaturizer : IEmbeddingGenerator<string, Embeddin
             or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark or UnicodeCategory.ConnectorPunctuation;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddProjection(int bucket, float weight, Span<float> destination)
     {
         var full = destination.Length / 8;

@@ -43,6 +43,20 @@ public class MiniLmEmbeddingGeneratorTests(MiniLmFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task GenerateAsync_MixedLengths_ResultsInInputOrder()
+    {
+        string[] texts = [string.Join(' ', Enumerable.Repeat("The long sentence about the weather goes on.", 30)), "Short one.", "A middle-sized sentence about cooking pasta."];
+
+        var together = await fixture.Generator.GenerateAsync(texts);
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var alone = (await fixture.Generator.GenerateAsync([texts[i]]))[0].Vector.ToArray();
+            Assert.Equal(alone, together[i].Vector.ToArray(), new ToleranceComparer(1e-4f));
+        }
+    }
+
+    [Fact]
     public async Task GenerateAsync_AccentedText_SameVectorAsUnaccented()
     {
         var e = await fixture.Generator.GenerateAsync(["A naïve café owner in São Paulo", "A naive cafe owner in Sao Paulo"]);
@@ -68,5 +82,12 @@ public class MiniLmEmbeddingGeneratorTests(MiniLmFixture fixture) : IClassFixtur
         const string text = "Plain ASCII text, with punctuation!";
 
         Assert.Same(text, MiniLmEmbeddingGenerator.Prepare(text));
+    }
+
+    private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
     }
 }
