@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using Spectre.Console;
 
@@ -87,10 +88,15 @@ internal sealed class CliApp
         return console;
     }
 
-    private RootCommand BuildCommands()
+    private Command BuildCommands()
     {
-        var root = new RootCommand(
-            "uulearning: turn noisy (LLM) labels into better ones with iterated robust unlabeled-unlabeled learning and a few gold labels.");
+        // A plain command named after the tool (a RootCommand would take the assembly's name, UuLearning.Cli, in help).
+        var root = new Command("uulearning",
+            "uulearning: turn noisy (LLM) labels into better ones with iterated robust unlabeled-unlabeled learning and a few gold labels.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(BuildRefine());
         root.Subcommands.Add(BuildAnnotate());
         return root;

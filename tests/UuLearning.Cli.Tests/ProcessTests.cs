@@ -29,6 +29,7 @@ public sealed class ProcessTests : TempFolderTest
         Assert.True(code == 0, error);
         Assert.Contains("refine", output, StringComparison.Ordinal);
         Assert.Contains("annotate", output, StringComparison.Ordinal);
+        Assert.Contains("uulearning [command] [options]", output, StringComparison.Ordinal);
     }
 
     [Fact]
