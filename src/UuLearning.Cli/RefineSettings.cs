@@ -1,0 +1,57 @@
+namespace UuLearning.Cli;
+
+/// <summary>The options of <c>uulearning refine</c>, as parsed from the command line.</summary>
+internal sealed record RefineSettings
+{
+    public required string Input { get; init; }
+
+    public required string TextColumn { get; init; }
+
+    public required string LabelColumn { get; init; }
+
+    /// <summary>The id column; null means "id" if present, else the 1-based row number.</summary>
+    public string? IdColumn { get; init; }
+
+    public string? GoldColumn { get; init; }
+
+    public int? Labeled { get; init; }
+
+    public string? LabeledFile { get; init; }
+
+    public string LabeledColumn { get; init; } = "gold";
+
+    public string? Positive { get; init; }
+
+    public string? Negative { get; init; }
+
+    public string Features { get; init; } = FeatureFactory.Hashing;
+
+    public int Rounds { get; init; } = 5;
+
+    public int Seed { get; init; }
+
+    public string Loss { get; init; } = "robust-uu";
+
+    public string Priors { get; init; } = "few-label";
+
+    public string Select { get; init; } = "best";
+
+    public string? Output { get; init; }
+
+    public string? Report { get; init; }
+
+    public string? Chart { get; init; }
+
+    /// <summary>Embedding cache folder (MiniLM); null disables the cache.</summary>
+    public string? CacheDirectory { get; init; }
+
+    public int? Epochs { get; init; }
+
+    public double? LearningRate { get; init; }
+
+    public int? BatchSize { get; init; }
+
+    public string Scorer { get; init; } = "linear";
+
+    public bool Quiet { get; init; }
+}
