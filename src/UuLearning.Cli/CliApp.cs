@@ -124,6 +124,9 @@ internal sealed class CliApp
         priors.AcceptOnlyFromAmong("few-label", "oracle");
         var select = new Option<string>("--select") { Description = "Which round's labels to keep: best (highest agreement with the labeled sample, default) or last.", DefaultValueFactory = _ => "best" };
         select.AcceptOnlyFromAmong("best", "last");
+        var relabel = new Option<string>("--relabel") { Description = "How the returned labels are made from the chosen round's scores: posterior (scores calibrated on the labeled sample and combined with the initial labeler's error rates, default) or sign (the paper's sign(g(x))).", DefaultValueFactory = _ => "posterior" };
+        relabel.AcceptOnlyFromAmong("posterior", "sign");
+        var keepInitial = new Option<bool>("--no-keep-initial") { Description = "Do not return the initial labels when they agree with the labeled sample better than every refined round." };
         var output = new Option<string?>("--output", "-o") { Description = "Write id,initial,refined,score,changed per input row, in input order." };
         var report = new Option<string?>("--report") { Description = "Write a JSON report (priors, per-round figures, chosen round, accuracy and F1 with gold)." };
         var chart = new Option<string?>("--chart") { Description = "Write a PNG of accuracy (with gold) and sample agreement per round." };
@@ -138,7 +141,7 @@ internal sealed class CliApp
         var command = new Command("refine", "Refine the noisy labels of a CSV with a few gold labels; evaluate against a gold column if given.")
         {
             input, text, label, id, gold, labeled, labeledFile, labeledColumn, positive, negative, features, rounds, seed, loss, priors,
-            select, output, report, chart, cacheDir, noCache, epochs, learningRate, batchSize, scorer,
+            select, relabel, keepInitial, output, report, chart, cacheDir, noCache, epochs, learningRate, batchSize, scorer,
         };
         command.SetAction((parse, ct) =>
         {
@@ -160,6 +163,8 @@ internal sealed class CliApp
                 Loss = parse.GetRequiredValue(loss),
                 Priors = parse.GetRequiredValue(priors),
                 Select = parse.GetRequiredValue(select),
+                Relabel = parse.GetRequiredValue(relabel),
+                KeepInitial = !parse.GetValue(keepInitial),
                 Output = parse.GetValue(output),
                 Report = parse.GetValue(report),
                 Chart = parse.GetValue(chart),

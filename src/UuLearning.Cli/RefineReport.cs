@@ -31,6 +31,12 @@ internal sealed record RefineReport
 
     public required string Selection { get; init; }
 
+    /// <summary>"posterior" or "sign": how the returned labels were made from the chosen round's scores.</summary>
+    public string Relabeling { get; init; } = "posterior";
+
+    /// <summary>Whether the initial labels could be returned when they agreed with the labeled sample better than every round.</summary>
+    public bool KeepInitialLabels { get; init; } = true;
+
     public required int Seed { get; init; }
 
     public required TrainerInfo Trainer { get; init; }

@@ -109,6 +109,8 @@ internal sealed class RefineRunner(IAnsiConsole console)
         {
             MaxRounds = s.Rounds,
             Selection = s.Select == "last" ? RoundSelection.Last : RoundSelection.BestSampleAgreement,
+            Relabeling = s.Relabel == "sign" ? RelabelingRule.Sign : RelabelingRule.Posterior,
+            KeepInitialLabelsWhenBetter = s.KeepInitial,
             Trainer = trainer,
         };
         IterativeRefiner refiner;
@@ -193,6 +195,8 @@ internal sealed class RefineRunner(IAnsiConsole console)
                 PriorMethod = first.Method,
                 ResearchSetting = research,
                 Selection = s.Select,
+                Relabeling = s.Relabel,
+                KeepInitialLabels = s.KeepInitial,
                 Seed = s.Seed,
                 Trainer = new RefineReport.TrainerInfo(trainer.Scorer.Name, trainer.Epochs, trainer.LearningRate, trainer.BatchSize),
                 Rounds = rounds.Select(r => Entry(r.Report, r.Metrics)).ToArray(),

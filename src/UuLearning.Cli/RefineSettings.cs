@@ -36,6 +36,10 @@ internal sealed record RefineSettings
 
     public string Select { get; init; } = "best";
 
+    public string Relabel { get; init; } = "posterior";
+
+    public bool KeepInitial { get; init; } = true;
+
     public string? Output { get; init; }
 
     public string? Report { get; init; }

@@ -134,12 +134,35 @@ public sealed class RefineCommandTests : TempFolderTest
     }
 
     [Fact]
+    public async Task Refine_SignRelabelingWithoutKeepInitial_RecordedInReport()
+    {
+        string input = Data.WriteCsv(PathOf("data.csv"));
+        var run = await CliRun.RunAsync("refine", "--input", input, "--label-column", "llm_label", "--gold-column", "gold",
+            "--labeled", "50", "--rounds", "1", "--relabel", "sign", "--no-keep-initial", "--report", PathOf("report.json"));
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var report = JsonDocument.Parse(File.ReadAllText(PathOf("report.json")));
+        Assert.Equal("sign", report.RootElement.GetProperty("relabeling").GetString());
+        Assert.False(report.RootElement.GetProperty("keepInitialLabels").GetBoolean());
+        Assert.NotEqual(0, report.RootElement.GetProperty("chosenRound").GetInt32());
+    }
+
+    [Fact]
+    public async Task Refine_UnknownRelabelRule_ExitsWithUsageError()
+    {
+        string input = Data.WriteCsv(PathOf("data.csv"));
+        var run = await CliRun.RunAsync("refine", "--input", input, "--label-column", "llm_label", "--relabel", "median");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("median", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_ListsTheContractOptions()
     {
         var run = await CliRun.RunAsync("refine", "--help");
         Assert.Equal(0, run.ExitCode);
         foreach (string option in new[] { "--input", "--text-column", "--label-column", "--gold-column", "--labeled", "--labeled-file", "--features",
-            "--rounds", "--seed", "--loss", "--priors", "--output", "--report", "--chart", "--select", "RESEARCH SETTING" })
+            "--rounds", "--seed", "--loss", "--priors", "--output", "--report", "--chart", "--select", "--relabel", "--no-keep-initial", "RESEARCH SETTING" })
         {
             Assert.Contains(option, run.Output, StringComparison.Ordinal);
         }
