@@ -172,6 +172,38 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Single(Directory.GetFiles(feed, "UuLearning.Embeddings.MiniLM.*.snupkg"));
     }
 
+    [Fact]
+    public async Task CliToolPackage_InstalledFromLocalFolder_RunsHelp()
+    {
+        var repo = FindRepositoryRoot();
+        var feed = Path.Combine(_root, "feed-cli");
+        var toolPath = Path.Combine(_root, "tool");
+        var version = "0.0.0-tool." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+
+        var pack = await RunDotnetAsync(repo, "pack", "src/UuLearning.Cli/UuLearning.Cli.csproj", "--no-build", "-c", configuration, "-o", feed, $"-p:Version={version}", "-nologo");
+        Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
+        Assert.True(File.Exists(Path.Combine(feed, $"UuLearning.Cli.{version}.nupkg")), "the tool package was not written:\n" + pack.Output);
+
+        // The tool package is self-contained; a private packages folder keeps the 450 MB package out of the user's cache.
+        var install = await RunDotnetAsync(_root, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_root, "packages") },
+            "tool", "install", "UuLearning.Cli", "--tool-path", toolPath, "--add-source", feed, "--version", version);
+        Assert.True(install.ExitCode == 0, "dotnet tool install failed:\n" + install.Output);
+
+        var start = new ProcessStartInfo(Path.Combine(toolPath, "uulearning"), "--help")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var tool = Process.Start(start)!;
+        var help = await tool.StandardOutput.ReadToEndAsync();
+        await tool.WaitForExitAsync();
+        Assert.Equal(0, tool.ExitCode);
+        Assert.Contains("refine", help, StringComparison.Ordinal);
+        Assert.Contains("annotate", help, StringComparison.Ordinal);
+    }
+
     private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -190,7 +222,10 @@ public sealed class PackageConsumerTests : IDisposable
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
-    private static async Task<(int ExitCode, string Output)> RunDotnetAsync(string workingDirectory, params string[] arguments)
+    private static Task<(int ExitCode, string Output)> RunDotnetAsync(string workingDirectory, params string[] arguments) =>
+        RunDotnetAsync(workingDirectory, new Dictionary<string, string>(), arguments);
+
+    private static async Task<(int ExitCode, string Output)> RunDotnetAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -210,6 +245,10 @@ public sealed class PackageConsumerTests : IDisposable
         start.Environment.Remove("MSBUILD_EXE_PATH");
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
 
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
