@@ -186,8 +186,8 @@ public sealed class IterativeRefiner
                         flips++;
                     }
                 }
-                double agreement = SampleAgreement(next, sample);
-                int agree = (int)Math.Round(agreement * sample.Count);
+                int agree = SampleAgreements(next, sample);
+                double agreement = (double)agree / sample.Count;
                 if (round == 1)
                 {
                     // The initial labels as a candidate too ("round 0"): abstentions filled with round 1's labels.
@@ -196,7 +196,7 @@ public sealed class IterativeRefiner
                     {
                         initialFilled[i] = initial[i] == PseudoLabel.Abstained ? next[i] : initial[i];
                     }
-                    initialAgreement = SampleAgreement(initialFilled, sample);
+                    initialAgreement = (double)SampleAgreements(initialFilled, sample) / sample.Count;
                 }
                 var (lower, upper) = BinomialProportion.Jeffreys(agree, sample.Count, _options.ConfidenceLevel);
                 var report = new RoundReport(round, priors, classifier.TrainingReport!, flips, newly, (double)positives / n, agreement,
@@ -241,7 +241,7 @@ public sealed class IterativeRefiner
             if (_options.Relabeling == RelabelingRule.Posterior)
             {
                 keptLabels = PosteriorRelabeler.Relabel(keptScores!, initial, sample);
-                keptAgreement = SampleAgreement(keptLabels, sample);
+                keptAgreement = (double)SampleAgreements(keptLabels, sample) / sample.Count;
             }
             if (_options.KeepInitialLabelsWhenBetter && _options.Selection == RoundSelection.BestSampleAgreement && initialAgreement > keptAgreement)
             {
@@ -266,7 +266,8 @@ public sealed class IterativeRefiner
         }
     }
 
-    private static double SampleAgreement(PseudoLabel[] labels, LabeledSample sample)
+    /// <summary>How many labeled-sample items the labels agree with.</summary>
+    private static int SampleAgreements(PseudoLabel[] labels, LabeledSample sample)
     {
         int agree = 0;
         for (int k = 0; k < sample.Count; k++)
@@ -276,7 +277,7 @@ public sealed class IterativeRefiner
                 agree++;
             }
         }
-        return (double)agree / sample.Count;
+        return agree;
     }
 
     private static RefinementResult BuildResult(PseudoLabel[] initial, PseudoLabel[] labels, float[] scores, List<RoundReport> reports,
