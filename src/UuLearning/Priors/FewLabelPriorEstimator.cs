@@ -120,12 +120,7 @@ public sealed class FewLabelPriorEstimator : IPriorEstimator
     private PriorEstimate EstimateStratifiedKnownPi(PriorTally t, double pi)
     {
         double rho = t.Rho;
-        int n1 = t.SampleGoldPositive;
-        int n0 = t.SampleGoldNegative;
-        int k1 = t.PseudoPositiveGoldPositive;
-        int k0 = t.PseudoPositiveGoldNegative;
-        double tpr = BinomialProportion.Point(k1, n1);
-        double fpr = BinomialProportion.Point(k0, n0);
+        var (n1, n0, k1, k0, tpr, fpr, lt, ut, lf, uf) = ClassRates(t);
 
         // q = P(y = +1, pseudo = +1) has two unbiased estimates once pi and rho are known: pi TPR and rho - (1 - pi) FPR.
         // Combine them with weights fixed by the design (pi^2 / n1 and (1 - pi)^2 / n0 are their variances up to the
@@ -140,8 +135,6 @@ public sealed class FewLabelPriorEstimator : IPriorEstimator
         double qHigh = Math.Min(pi, rho);
         double q = c1 * tpr + (1 - w) * rho - c0 * fpr;
 
-        var (lt, ut) = BinomialProportion.Jeffreys(k1, n1, _level);
-        var (lf, uf) = BinomialProportion.Jeffreys(k0, n0, _level);
         double qLower = q - Math.Sqrt(Square(c1 * (tpr - lt)) + Square(c0 * (uf - fpr)));
         double qUpper = q + Math.Sqrt(Square(c1 * (ut - tpr)) + Square(c0 * (fpr - lf)));
         qLower = Math.Clamp(qLower, qLow, qHigh);
@@ -161,17 +154,25 @@ public sealed class FewLabelPriorEstimator : IPriorEstimator
             "Label more items of each class or use a better initial labeler.");
     }
 
-    private PriorEstimate EstimateStratifiedSolvedPi(PriorTally t)
+    /// <summary>
+    /// The class-conditional rates a stratified sample estimates: TPR = P(pseudo = +1 | y = +1) from the k1 of n1 gold
+    /// positives labeled +1, FPR = P(pseudo = +1 | y = -1) from the k0 of n0 gold negatives, with their Jeffreys intervals.
+    /// </summary>
+    private (int N1, int N0, int K1, int K0, double Tpr, double Fpr, double TprLower, double TprUpper, double FprLower, double FprUpper) ClassRates(PriorTally t)
     {
-        double rho = t.Rho;
         int n1 = t.SampleGoldPositive;
         int n0 = t.SampleGoldNegative;
         int k1 = t.PseudoPositiveGoldPositive;
         int k0 = t.PseudoPositiveGoldNegative;
-        double tpr = BinomialProportion.Point(k1, n1);
-        double fpr = BinomialProportion.Point(k0, n0);
         var (lt, ut) = BinomialProportion.Jeffreys(k1, n1, _level);
         var (lf, uf) = BinomialProportion.Jeffreys(k0, n0, _level);
+        return (n1, n0, k1, k0, BinomialProportion.Point(k1, n1), BinomialProportion.Point(k0, n0), lt, ut, lf, uf);
+    }
+
+    private PriorEstimate EstimateStratifiedSolvedPi(PriorTally t)
+    {
+        double rho = t.Rho;
+        var (n1, n0, k1, k0, tpr, fpr, lt, ut, lf, uf) = ClassRates(t);
         if (tpr <= fpr)
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
