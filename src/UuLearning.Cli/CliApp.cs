@@ -122,12 +122,14 @@ internal sealed class CliApp
         loss.AcceptOnlyFromAmong("robust-uu", "uu", "pn");
         var priors = new Option<string>("--priors") { Description = "Class-prior estimates: few-label (from the labeled sample, default) or oracle (RESEARCH SETTING: computed from the whole gold column; no real user has it).", DefaultValueFactory = _ => "few-label" };
         priors.AcceptOnlyFromAmong("few-label", "oracle");
-        var select = new Option<string>("--select") { Description = "Which round's labels to keep: best (highest agreement with the labeled sample, default) or last.", DefaultValueFactory = _ => "best" };
-        select.AcceptOnlyFromAmong("best", "last");
-        var relabel = new Option<string>("--relabel") { Description = "How the returned labels are made from the chosen round's scores: posterior (scores calibrated on the labeled sample and combined with the initial labeler's error rates, default) or sign (the paper's sign(g(x))).", DefaultValueFactory = _ => "posterior" };
+        var select = new Option<string>("--select") { Description = "Which labels to return: do-no-harm (the initial labels unless a refined round is clearly better, judged on every item through calibrated posteriors and checked against the labeled sample; default) or last (the last round, the paper's).", DefaultValueFactory = _ => "do-no-harm" };
+        select.AcceptOnlyFromAmong("do-no-harm", "last");
+        var relabel = new Option<string>("--relabel") { Description = "How each round turns scores into labels: posterior (P(y | score, initial label) calibrated on the labeled sample, default) or sign (the paper's sign(g(x))).", DefaultValueFactory = _ => "posterior" };
         relabel.AcceptOnlyFromAmong("posterior", "sign");
-        var keepInitial = new Option<bool>("--no-keep-initial") { Description = "Do not return the initial labels when they agree with the labeled sample better than every refined round." };
-        var output = new Option<string?>("--output", "-o") { Description = "Write id,initial,refined,score,changed per input row, in input order." };
+        var folds = new Option<int>("--folds") { Description = "Cross-fitting folds: each item is scored by a scorer that never saw its label (1 = in-sample, one training per round).", DefaultValueFactory = _ => 5 };
+        var review = new Option<string?>("--review") { Description = "Write the items most likely mislabeled in the returned labels (id,text,initial,refined,posterior), least certain first." };
+        var reviewCount = new Option<int>("--review-count") { Description = "How many items --review lists.", DefaultValueFactory = _ => 100 };
+        var output = new Option<string?>("--output", "-o") { Description = "Write id,initial,refined,posterior,score,changed,labeled per input row, in input order (labeled = 1 for the labeled sample, whose refined label is its gold label)." };
         var report = new Option<string?>("--report") { Description = "Write a JSON report (priors, per-round figures, chosen round, accuracy and F1 with gold)." };
         var chart = new Option<string?>("--chart") { Description = "Write a PNG of accuracy (with gold) and sample agreement per round." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Embedding cache folder for minilm. Default: $XDG_CACHE_HOME/uulearning/embeddings or ~/.cache/uulearning/embeddings." };
@@ -141,7 +143,7 @@ internal sealed class CliApp
         var command = new Command("refine", "Refine the noisy labels of a CSV with a few gold labels; evaluate against a gold column if given.")
         {
             input, text, label, id, gold, labeled, labeledFile, labeledColumn, positive, negative, features, rounds, seed, loss, priors,
-            select, relabel, keepInitial, output, report, chart, cacheDir, noCache, epochs, learningRate, batchSize, scorer,
+            select, relabel, folds, review, reviewCount, output, report, chart, cacheDir, noCache, epochs, learningRate, batchSize, scorer,
         };
         command.SetAction((parse, ct) =>
         {
@@ -164,7 +166,9 @@ internal sealed class CliApp
                 Priors = parse.GetRequiredValue(priors),
                 Select = parse.GetRequiredValue(select),
                 Relabel = parse.GetRequiredValue(relabel),
-                KeepInitial = !parse.GetValue(keepInitial),
+                Folds = parse.GetValue(folds),
+                Review = parse.GetValue(review),
+                ReviewCount = parse.GetValue(reviewCount),
                 Output = parse.GetValue(output),
                 Report = parse.GetValue(report),
                 Chart = parse.GetValue(chart),

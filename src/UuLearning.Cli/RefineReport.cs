@@ -31,11 +31,11 @@ internal sealed record RefineReport
 
     public required string Selection { get; init; }
 
-    /// <summary>"posterior" or "sign": how the returned labels were made from the chosen round's scores.</summary>
+    /// <summary>"posterior" or "sign": how each round turned its scores into labels.</summary>
     public string Relabeling { get; init; } = "posterior";
 
-    /// <summary>Whether the initial labels could be returned when they agreed with the labeled sample better than every round.</summary>
-    public bool KeepInitialLabels { get; init; } = true;
+    /// <summary>Cross-fitting folds (1 = in-sample scores).</summary>
+    public int Folds { get; init; } = 5;
 
     public required int Seed { get; init; }
 
@@ -49,6 +49,15 @@ internal sealed record RefineReport
 
     public required int ChosenRound { get; init; }
 
+    /// <summary>Why the returned labels were chosen (the do-no-harm evidence per round).</summary>
+    public required string SelectionDetail { get; init; }
+
+    /// <summary>The returned labels' estimated accuracy on the items outside the labeled sample, with its interval.</summary>
+    public required Interval EstimatedAccuracy { get; init; }
+
+    /// <summary>The initial labels' estimated accuracy on the same items, under the same posteriors.</summary>
+    public required Interval InitialEstimatedAccuracy { get; init; }
+
     public required string StopReason { get; init; }
 
     public required string StopDetail { get; init; }
@@ -57,6 +66,7 @@ internal sealed record RefineReport
 
     public string? GoldColumn { get; init; }
 
+    /// <summary>The items the gold figures are computed on: those with a gold label, outside the labeled sample.</summary>
     public int? GoldItems { get; init; }
 
     public Score? Initial { get; init; }
@@ -91,6 +101,9 @@ internal sealed record RefineReport
         double PositiveShare,
         Interval SampleAgreement,
         double Seconds,
+        Interval EstimatedAccuracy,
+        Interval EstimatedGain,
+        bool Eligible,
         double? Accuracy,
         double? F1);
 }

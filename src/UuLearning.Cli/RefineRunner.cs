@@ -22,6 +22,7 @@ internal sealed class RefineRunner(IAnsiConsole console)
         AtomicFile.EnsureWritable(s.Output, "--output");
         AtomicFile.EnsureWritable(s.Report, "--report");
         AtomicFile.EnsureWritable(s.Chart, "--chart");
+        AtomicFile.EnsureWritable(s.Review, "--review");
 
         var table = CsvTable.Read(s.Input);
         if (table.Count == 0)
@@ -108,9 +109,9 @@ internal sealed class RefineRunner(IAnsiConsole console)
         var refinerOptions = new IterativeRefinerOptions
         {
             MaxRounds = s.Rounds,
-            Selection = s.Select == "last" ? RoundSelection.Last : RoundSelection.BestSampleAgreement,
+            Selection = s.Select == "last" ? RoundSelection.Last : RoundSelection.DoNoHarm,
             Relabeling = s.Relabel == "sign" ? RelabelingRule.Sign : RelabelingRule.Posterior,
-            KeepInitialLabelsWhenBetter = s.KeepInitial,
+            CrossFitFolds = s.Folds,
             Trainer = trainer,
         };
         IterativeRefiner refiner;
@@ -121,6 +122,17 @@ internal sealed class RefineRunner(IAnsiConsole console)
         catch (ArgumentOutOfRangeException ex)
         {
             throw new CliException(ex.Message.Split('\n')[0], ExitCodes.UsageError);
+        }
+
+        // Gold figures are computed on the items outside the labeled sample only: the sample's items are returned with
+        // their gold labels, so counting them would flatter the returned labels.
+        bool?[]? evaluationGold = gold?.ToArray();
+        if (evaluationGold is not null)
+        {
+            foreach (int i in sample.Indices)
+            {
+                evaluationGold[i] = null;
+            }
         }
 
         IReadOnlyList<ReadOnlyMemory<float>> features = [];
@@ -162,7 +174,7 @@ internal sealed class RefineRunner(IAnsiConsole console)
                             {
                                 rounds.RemoveAt(rounds.Count - 1);
                             }
-                            rounds.Add((update.Report, gold is null ? null : Metrics.Of(update.Labels, gold)));
+                            rounds.Add((update.Report, evaluationGold is null ? null : Metrics.Of(update.Labels, evaluationGold)));
                             train.Value = update.Report.Round;
                             train.Description = $"Refining: round {update.Report.Round} done, {update.Report.Flips} flips";
                             result = update.Result ?? result;
@@ -181,8 +193,8 @@ internal sealed class RefineRunner(IAnsiConsole console)
                 throw new CliException("The refinement ended without a result.", ExitCodes.InternalError);
             }
 
-            Metrics? initialMetrics = gold is null ? null : Metrics.Of(initial, gold);
-            Metrics? finalMetrics = gold is null ? null : Metrics.Of(result.Labels, gold);
+            Metrics? initialMetrics = evaluationGold is null ? null : Metrics.Of(initial, evaluationGold);
+            Metrics? finalMetrics = evaluationGold is null ? null : Metrics.Of(result.Labels, evaluationGold);
             var report = new RefineReport
             {
                 Input = s.Input,
@@ -196,16 +208,19 @@ internal sealed class RefineRunner(IAnsiConsole console)
                 ResearchSetting = research,
                 Selection = s.Select,
                 Relabeling = s.Relabel,
-                KeepInitialLabels = s.KeepInitial,
+                Folds = s.Folds,
                 Seed = s.Seed,
                 Trainer = new RefineReport.TrainerInfo(trainer.Scorer.Name, trainer.Epochs, trainer.LearningRate, trainer.BatchSize),
                 Rounds = rounds.Select(r => Entry(r.Report, r.Metrics)).ToArray(),
                 InitialSampleAgreement = Enumerable.Range(0, sample.Count)
                     .Count(k => (initial[sample.Indices[k]] == PseudoLabel.Positive) == sample.Labels[k]) / (double)sample.Count,
                 ChosenRound = result.ChosenRound,
+                SelectionDetail = result.SelectionDetail,
+                EstimatedAccuracy = Of(result.EstimatedAccuracy),
+                InitialEstimatedAccuracy = Of(result.InitialEstimatedAccuracy),
                 StopReason = result.StopReason.ToString(),
                 StopDetail = result.StopDetail,
-                Changed = result.Decisions.Count(d => d.Changed),
+                Changed = result.ChangedCount,
                 GoldColumn = s.GoldColumn,
                 GoldItems = initialMetrics?.Items,
                 Initial = initialMetrics is Metrics im ? new RefineReport.Score(im.Accuracy, im.F1) : null,
@@ -223,6 +238,10 @@ internal sealed class RefineRunner(IAnsiConsole console)
             if (s.Report is not null)
             {
                 AtomicFile.Write(s.Report, stream => JsonSerializer.Serialize(stream, report, RefineReport.JsonOptions));
+            }
+            if (s.Review is not null)
+            {
+                AtomicFile.WriteText(s.Review, w => WriteReview(w, ids, texts, result, s.ReviewCount));
             }
             if (chart is not null)
             {
@@ -257,6 +276,14 @@ internal sealed class RefineRunner(IAnsiConsole console)
         if (s.Rounds is < 1 or > 100)
         {
             throw new CliException("--rounds must be between 1 and 100.", ExitCodes.UsageError);
+        }
+        if (s.Folds is < 1 or > 20)
+        {
+            throw new CliException("--folds must be between 1 and 20 (1 scores in-sample).", ExitCodes.UsageError);
+        }
+        if (s.ReviewCount < 1)
+        {
+            throw new CliException("--review-count must be at least 1.", ExitCodes.UsageError);
         }
     }
 
@@ -334,23 +361,43 @@ internal sealed class RefineRunner(IAnsiConsole console)
         r.PositiveShare,
         new RefineReport.Interval(r.SampleAgreement, r.SampleAgreementInterval.Lower, r.SampleAgreementInterval.Upper),
         Math.Round(r.Seconds, 3),
+        Of(r.Assessment.Accuracy),
+        new RefineReport.Interval(r.Assessment.Gain, r.Assessment.GainInterval.Lower, r.Assessment.GainInterval.Upper),
+        r.Assessment.Eligible,
         m?.Accuracy,
         m?.F1);
+
+    private static RefineReport.Interval Of(AccuracyEstimate e) => new(e.Value, e.Interval.Lower, e.Interval.Upper);
+
+    private static string LabelText(PseudoLabel label) => label switch { PseudoLabel.Positive => "1", PseudoLabel.Negative => "0", _ => string.Empty };
 
     private static void WriteOutput(TextWriter writer, string[] ids, RefinementResult result)
     {
         using var csv = CsvWriter.Create(writer, options: null, leaveOpen: true);
-        csv.WriteRecord(["id", "initial", "refined", "score", "changed"]);
+        csv.WriteRecord(["id", "initial", "refined", "posterior", "score", "changed", "labeled"]);
         foreach (var d in result.Decisions)
         {
             csv.WriteRecord(
             [
                 ids[d.Index],
-                d.Initial switch { PseudoLabel.Positive => "1", PseudoLabel.Negative => "0", _ => string.Empty },
-                d.Refined == PseudoLabel.Positive ? "1" : "0",
+                LabelText(d.Initial),
+                LabelText(d.Refined),
+                d.Posterior.ToString("0.####", Inv),
                 d.Score.ToString("G7", Inv),
                 d.Changed ? "1" : "0",
+                d.InLabeledSample ? "1" : "0",
             ]);
+        }
+        csv.Flush();
+    }
+
+    private static void WriteReview(TextWriter writer, string[] ids, string[] texts, RefinementResult result, int count)
+    {
+        using var csv = CsvWriter.Create(writer, options: null, leaveOpen: true);
+        csv.WriteRecord(["id", "text", "initial", "refined", "posterior"]);
+        foreach (var d in result.ReviewList.Take(count))
+        {
+            csv.WriteRecord([ids[d.Index], texts[d.Index], LabelText(d.Initial), LabelText(d.Refined), d.Posterior.ToString("0.####", Inv)]);
         }
         csv.Flush();
     }
@@ -391,7 +438,9 @@ internal sealed class RefineRunner(IAnsiConsole console)
             table.AddRow(cells.ToArray());
         }
         console.Write(table);
-        console.MarkupLine(Markup.Escape($"Chosen round {report.ChosenRound} ({report.Selection}); {report.StopDetail}"));
+        console.MarkupLine(Markup.Escape($"Returned {(report.ChosenRound == 0 ? "the initial labels" : $"round {report.ChosenRound}")} ({report.Selection}). {report.SelectionDetail} {report.StopDetail}"));
+        console.MarkupLine(Markup.Escape(string.Create(Inv,
+            $"Estimated accuracy outside the labeled sample: returned labels {Format(report.EstimatedAccuracy)}, initial labels {Format(report.InitialEstimatedAccuracy)}.")));
         console.MarkupLine(Markup.Escape(string.Create(Inv, $"{report.Changed} of {report.Items} labels changed; labeled sample {report.LabeledSample.Size} ({report.LabeledSample.Positives} positive, {report.LabeledSample.Negatives} negative).")));
         if (report.ResearchSetting is not null)
         {
@@ -400,9 +449,9 @@ internal sealed class RefineRunner(IAnsiConsole console)
         if (withGold)
         {
             console.MarkupLine(Markup.Escape(string.Create(Inv,
-                $"Against gold ({report.GoldItems} items): initial accuracy {report.Initial!.Accuracy:0.000} (F1 {report.Initial.F1:0.000}), refined accuracy {report.Final!.Accuracy:0.000} (F1 {report.Final.F1:0.000}).")));
+                $"Against gold ({report.GoldItems} items outside the labeled sample): initial accuracy {report.Initial!.Accuracy:0.000} (F1 {report.Initial.F1:0.000}), refined accuracy {report.Final!.Accuracy:0.000} (F1 {report.Final.F1:0.000}).")));
         }
-        foreach (var (path, what) in new[] { (s.Output, "labels"), (s.Report, "report"), (s.Chart, "chart") })
+        foreach (var (path, what) in new[] { (s.Output, "labels"), (s.Report, "report"), (s.Chart, "chart"), (s.Review, "review list") })
         {
             if (path is not null)
             {

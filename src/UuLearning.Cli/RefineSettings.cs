@@ -34,11 +34,16 @@ internal sealed record RefineSettings
 
     public string Priors { get; init; } = "few-label";
 
-    public string Select { get; init; } = "best";
+    public string Select { get; init; } = "do-no-harm";
 
     public string Relabel { get; init; } = "posterior";
 
-    public bool KeepInitial { get; init; } = true;
+    public int Folds { get; init; } = 5;
+
+    /// <summary>The review list's path; null writes none.</summary>
+    public string? Review { get; init; }
+
+    public int ReviewCount { get; init; } = 100;
 
     public string? Output { get; init; }
 

@@ -21,26 +21,37 @@ public sealed class RefineCommandTests : TempFolderTest
         Assert.Contains("refined accuracy", run.Output, StringComparison.Ordinal);
 
         var rows = TestData.ParseCsv(PathOf("refined.csv"));
-        Assert.Equal(["id", "initial", "refined", "score", "changed"], rows[0]);
+        Assert.Equal(["id", "initial", "refined", "posterior", "score", "changed", "labeled"], rows[0]);
         Assert.Equal(Data.Ids.Length, rows.Count - 1);
-        int correctInitial = 0, correctRefined = 0;
+        int correctInitial = 0, correctRefined = 0, outside = 0, labeled = 0;
         for (int i = 0; i < Data.Ids.Length; i++)
         {
             var row = rows[i + 1];
             Assert.Equal(Data.Ids[i], row[0]);
             Assert.Equal(Data.Noisy[i], row[1]);
             Assert.Contains(row[2], new[] { "0", "1" });
-            float score = float.Parse(row[3], CultureInfo.InvariantCulture);
-            Assert.Equal(score > 0 ? "1" : "0", row[2]);
-            Assert.Equal(row[1] != row[2] ? "1" : "0", row[4]);
+            double posterior = double.Parse(row[3], CultureInfo.InvariantCulture);
+            Assert.Equal(posterior > 0.5 ? "1" : "0", row[2]);
+            Assert.True(float.IsFinite(float.Parse(row[4], CultureInfo.InvariantCulture)));
+            Assert.Equal(row[1] != row[2] ? "1" : "0", row[5]);
+            if (row[6] == "1")
+            {
+                // The labeled sample: its gold label is returned, and it is left out of the accuracy.
+                labeled++;
+                Assert.Equal(Data.Gold[i] ? "1" : "0", row[2]);
+                continue;
+            }
+            outside++;
             correctInitial += (Data.Noisy[i] == "1") == Data.Gold[i] ? 1 : 0;
             correctRefined += (row[2] == "1") == Data.Gold[i] ? 1 : 0;
         }
+        Assert.Equal(60, labeled);
 
         using var report = JsonDocument.Parse(File.ReadAllText(PathOf("report.json")));
         var root = report.RootElement;
-        double initialAccuracy = (double)correctInitial / Data.Ids.Length;
-        double finalAccuracy = (double)correctRefined / Data.Ids.Length;
+        double initialAccuracy = (double)correctInitial / outside;
+        double finalAccuracy = (double)correctRefined / outside;
+        Assert.Equal(outside, root.GetProperty("goldItems").GetInt32());
         Assert.Equal(initialAccuracy, root.GetProperty("initial").GetProperty("accuracy").GetDouble(), 9);
         Assert.Equal(finalAccuracy, root.GetProperty("final").GetProperty("accuracy").GetDouble(), 9);
         Assert.True(finalAccuracy > initialAccuracy + 0.1, $"refined {finalAccuracy:0.000} vs initial {initialAccuracy:0.000}");
@@ -70,9 +81,10 @@ public sealed class RefineCommandTests : TempFolderTest
         Assert.Equal("robust-uu", root.GetProperty("loss").GetString());
         Assert.Equal("few-label", root.GetProperty("priors").GetString());
         Assert.False(root.TryGetProperty("researchSetting", out _));
-        Assert.Equal("best", root.GetProperty("selection").GetString());
+        Assert.Equal("do-no-harm", root.GetProperty("selection").GetString());
+        Assert.Equal(5, root.GetProperty("folds").GetInt32());
         Assert.Equal("gold", root.GetProperty("goldColumn").GetString());
-        Assert.Equal(300, root.GetProperty("goldItems").GetInt32());
+        Assert.Equal(250, root.GetProperty("goldItems").GetInt32());
         var rounds = root.GetProperty("rounds").EnumerateArray().ToArray();
         Assert.InRange(rounds.Length, 1, 2);
         for (int r = 0; r < rounds.Length; r++)
@@ -88,10 +100,21 @@ public sealed class RefineCommandTests : TempFolderTest
             }
             Assert.True(round.GetProperty("flips").GetInt32() >= 0);
             Assert.True(round.GetProperty("seconds").GetDouble() >= 0);
+            var estimate = round.GetProperty("estimatedAccuracy");
+            Assert.InRange(estimate.GetProperty("value").GetDouble(), estimate.GetProperty("lower").GetDouble(), estimate.GetProperty("upper").GetDouble());
+            var gain = round.GetProperty("estimatedGain");
+            Assert.InRange(gain.GetProperty("value").GetDouble(), gain.GetProperty("lower").GetDouble(), gain.GetProperty("upper").GetDouble());
+            Assert.True(round.TryGetProperty("eligible", out _));
             Assert.InRange(round.GetProperty("accuracy").GetDouble(), 0, 1);
             Assert.InRange(round.GetProperty("f1").GetDouble(), 0, 1);
         }
-        Assert.InRange(root.GetProperty("chosenRound").GetInt32(), 1, rounds.Length);
+        Assert.InRange(root.GetProperty("chosenRound").GetInt32(), 0, rounds.Length);
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("selectionDetail").GetString()));
+        foreach (string name in new[] { "estimatedAccuracy", "initialEstimatedAccuracy" })
+        {
+            var interval = root.GetProperty(name);
+            Assert.InRange(interval.GetProperty("value").GetDouble(), interval.GetProperty("lower").GetDouble(), interval.GetProperty("upper").GetDouble());
+        }
         Assert.InRange(root.GetProperty("initialSampleAgreement").GetDouble(), 0, 1);
         Assert.False(string.IsNullOrEmpty(root.GetProperty("stopReason").GetString()));
         Assert.InRange(root.GetProperty("final").GetProperty("f1").GetDouble(), 0, 1);
@@ -134,17 +157,40 @@ public sealed class RefineCommandTests : TempFolderTest
     }
 
     [Fact]
-    public async Task Refine_SignRelabelingWithoutKeepInitial_RecordedInReport()
+    public async Task Refine_SignRelabelingInSampleLastRound_RecordedInReport()
     {
         string input = Data.WriteCsv(PathOf("data.csv"));
         var run = await CliRun.RunAsync("refine", "--input", input, "--label-column", "llm_label", "--gold-column", "gold",
-            "--labeled", "50", "--rounds", "1", "--relabel", "sign", "--no-keep-initial", "--report", PathOf("report.json"));
+            "--labeled", "50", "--rounds", "1", "--relabel", "sign", "--folds", "1", "--select", "last", "--report", PathOf("report.json"));
 
         Assert.True(run.ExitCode == 0, run.Error);
         using var report = JsonDocument.Parse(File.ReadAllText(PathOf("report.json")));
         Assert.Equal("sign", report.RootElement.GetProperty("relabeling").GetString());
-        Assert.False(report.RootElement.GetProperty("keepInitialLabels").GetBoolean());
-        Assert.NotEqual(0, report.RootElement.GetProperty("chosenRound").GetInt32());
+        Assert.Equal(1, report.RootElement.GetProperty("folds").GetInt32());
+        Assert.Equal(1, report.RootElement.GetProperty("chosenRound").GetInt32());
+    }
+
+    [Fact]
+    public async Task Refine_Review_WritesTheLeastCertainItemsOutsideTheSample()
+    {
+        string input = Data.WriteCsv(PathOf("data.csv"));
+        var run = await CliRun.RunAsync("refine", "--input", input, "--label-column", "llm_label", "--gold-column", "gold",
+            "--labeled", "50", "--rounds", "2", "--output", PathOf("refined.csv"), "--review", PathOf("review.csv"), "--review-count", "20");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var review = TestData.ParseCsv(PathOf("review.csv"));
+        Assert.Equal(["id", "text", "initial", "refined", "posterior"], review[0]);
+        Assert.Equal(20, review.Count - 1);
+        var refined = TestData.ParseCsv(PathOf("refined.csv")).Skip(1).ToDictionary(r => r[0]);
+        double Doubt(string p) => Math.Abs(double.Parse(p, CultureInfo.InvariantCulture) - 0.5);
+        var listed = review.Skip(1).ToArray();
+        Assert.True(listed.Zip(listed.Skip(1)).All(p => Doubt(p.First[4]) <= Doubt(p.Second[4])), "least certain first");
+        Assert.All(listed, r => Assert.Equal("0", refined[r[0]][6]));
+        Assert.All(listed, r => Assert.Equal(refined[r[0]][2], r[3]));
+        Assert.All(listed, r => Assert.Equal(Data.Texts[Array.IndexOf(Data.Ids, r[0])], r[1]));
+        // Nothing outside the list is less certain than the last listed item.
+        double cut = Doubt(listed[^1][4]);
+        Assert.DoesNotContain(refined.Values, r => r[6] == "0" && !listed.Any(l => l[0] == r[0]) && Doubt(r[3]) < cut - 1e-4);
     }
 
     [Fact]
@@ -162,7 +208,7 @@ public sealed class RefineCommandTests : TempFolderTest
         var run = await CliRun.RunAsync("refine", "--help");
         Assert.Equal(0, run.ExitCode);
         foreach (string option in new[] { "--input", "--text-column", "--label-column", "--gold-column", "--labeled", "--labeled-file", "--features",
-            "--rounds", "--seed", "--loss", "--priors", "--output", "--report", "--chart", "--select", "--relabel", "--no-keep-initial", "RESEARCH SETTING" })
+            "--rounds", "--seed", "--loss", "--priors", "--output", "--report", "--chart", "--select", "--relabel", "--folds", "--review", "RESEARCH SETTING" })
         {
             Assert.Contains(option, run.Output, StringComparison.Ordinal);
         }

@@ -119,64 +119,37 @@ public sealed class IterativeRefiner
         await Task.Yield();
         using var x = FeatureMatrix.ToTensor(features, dimension, device);
         int n = initial.Length;
-        var current = initial;
+        bool fromPosterior = _options.Relabeling == RelabelingRule.Posterior;
+        var selector = new CandidateSelector(_options.ConfidenceLevel, _options.HarmTolerance);
+        var candidates = new List<RefinementCandidate>();
+        var assessments = new List<CandidateAssessment>();
         var reports = new List<RoundReport>();
-        UuClassifier? keptClassifier = null;
-        PseudoLabel[]? keptLabels = null;
-        float[]? keptScores = null;
-        int keptRound = 0;
-        double keptAgreement = double.NegativeInfinity;
-        PseudoLabel[]? initialFilled = null;
-        double initialAgreement = double.NegativeInfinity;
+        PseudoLabel[] initialFilled = null!;
+        var current = initial;
+        var priors = _priorEstimator.Estimate(current, sample);
         var stopReason = RefinementStopReason.MaxRounds;
         string stopDetail = string.Create(CultureInfo.InvariantCulture, $"Ran the maximum of {_options.MaxRounds} rounds.");
+        UuClassifier? returnedClassifier = null;
         bool completed = false;
         try
         {
-            for (int round = 1; round <= _options.MaxRounds; round++)
+            for (int round = 1; ; round++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var watch = Stopwatch.StartNew();
-                PriorEstimate priors;
-                try
-                {
-                    priors = _priorEstimator.Estimate(current, sample);
-                }
-                catch (InvalidOperationException ex) when (round > 1)
-                {
-                    stopReason = RefinementStopReason.PriorsIndistinguishable;
-                    stopDetail = $"Stopped before round {round}: {ex.Message} Kept round {keptRound}.";
-                    _logger.LogWarning("{Detail}", stopDetail);
-                    break;
-                }
-
-                var classifier = _trainer.TrainOnDevice(x, current, priors.Priors, round, cancellationToken);
-                float[] scores;
-                try
-                {
-                    scores = classifier.ScoreTensor(x);
-                    int bad = Array.FindIndex(scores, s => !float.IsFinite(s));
-                    if (bad >= 0)
-                    {
-                        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                            $"Round {round} produced a non-finite score ({scores[bad]}) for item {bad}. Lower the learning rate or check the features."));
-                    }
-                }
-                catch
-                {
-                    classifier.Dispose();
-                    throw;
-                }
+                var roundPriors = priors;
+                var (scores, inSampleClassifier, training) = ScoreRound(x, current, priors.Priors, round, cancellationToken);
+                double scale = PosteriorModel.ScaleOf(scores);
+                var model = PosteriorModel.Fit(scores, initial, sample, priors.Priors.Pi, weights: null, scale);
+                var posteriors = model.Probabilities(scores, initial);
 
                 var next = new PseudoLabel[n];
                 int flips = 0, newly = 0, positives = 0;
                 for (int i = 0; i < n; i++)
                 {
-                    next[i] = scores[i] > 0 ? PseudoLabel.Positive : PseudoLabel.Negative;
-                    if (next[i] == PseudoLabel.Positive)
-                    {
-                        positives++;
-                    }
+                    bool positive = fromPosterior ? posteriors[i] > 0.5 : scores[i] > 0;
+                    next[i] = positive ? PseudoLabel.Positive : PseudoLabel.Negative;
+                    positives += positive ? 1 : 0;
                     if (current[i] == PseudoLabel.Abstained)
                     {
                         newly++;
@@ -186,82 +159,88 @@ public sealed class IterativeRefiner
                         flips++;
                     }
                 }
-                int agree = SampleAgreements(next, sample);
-                double agreement = (double)agree / sample.Count;
                 if (round == 1)
                 {
-                    // The initial labels as a candidate too ("round 0"): abstentions filled with round 1's labels.
+                    // The initial labels as the candidate to beat: abstentions filled with round 1's labels.
                     initialFilled = new PseudoLabel[n];
                     for (int i = 0; i < n; i++)
                     {
                         initialFilled[i] = initial[i] == PseudoLabel.Abstained ? next[i] : initial[i];
                     }
-                    initialAgreement = (double)SampleAgreements(initialFilled, sample) / sample.Count;
                 }
+                var candidate = new RefinementCandidate(round, next, scores, model, posteriors, current, priors.Priors, inSampleClassifier);
+                candidates.Add(candidate);
+                var assessment = selector.Assess(candidate, initial, initialFilled, sample, priors.Priors.Pi, fromPosterior);
+                assessments.Add(assessment);
+
+                int agree = SampleAgreements(next, sample);
+                double agreement = (double)agree / sample.Count;
                 var (lower, upper) = BinomialProportion.Jeffreys(agree, sample.Count, _options.ConfidenceLevel);
-                var report = new RoundReport(round, priors, classifier.TrainingReport!, flips, newly, (double)positives / n, agreement,
-                    new ConfidenceInterval(lower, upper, _options.ConfidenceLevel), watch.Elapsed.TotalSeconds);
-                reports.Add(report);
-                _logger.LogInformation(
-                    "Round {Round}: {Priors}; {Flips} flips, {Newly} newly labeled; sample agreement {Agreement:0.###} {Interval}; {Seconds:0.0} s",
-                    round, priors.Priors, flips, newly, agreement, report.SampleAgreementInterval, report.Seconds);
 
-                bool keep = _options.Selection == RoundSelection.Last || agreement >= keptAgreement;
-                if (keep)
+                // Decide now whether this round is the last, so every round is yielded exactly once.
+                bool last = round == _options.MaxRounds;
+                if (round > 1 && (double)flips / n < _options.FlipTolerance)
                 {
-                    keptClassifier?.Dispose();
-                    keptClassifier = classifier;
-                    keptLabels = next;
-                    keptScores = scores;
-                    keptRound = round;
-                    keptAgreement = agreement;
-                }
-                else
-                {
-                    classifier.Dispose();
-                }
-
-                bool converged = round > 1 && (double)flips / n < _options.FlipTolerance;
-                bool last = converged || round == _options.MaxRounds;
-                if (converged)
-                {
+                    last = true;
                     stopReason = RefinementStopReason.Converged;
                     stopDetail = string.Create(CultureInfo.InvariantCulture,
                         $"Converged after round {round}: {flips} of {n} labels flipped, below the tolerance {_options.FlipTolerance}.");
                 }
+                if (!last)
+                {
+                    try
+                    {
+                        priors = _priorEstimator.Estimate(next, sample);
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        last = true;
+                        stopReason = RefinementStopReason.PriorsIndistinguishable;
+                        stopDetail = $"Stopped after round {round}: the priors for round {round + 1} could not be estimated. {ex.Message}";
+                        _logger.LogWarning("{Detail}", stopDetail);
+                    }
+                }
+                var report = new RoundReport(round, roundPriors, training, flips, newly, (double)positives / n, agreement,
+                    new ConfidenceInterval(lower, upper, _options.ConfidenceLevel), watch.Elapsed.TotalSeconds, assessment);
+                reports.Add(report);
+                _logger.LogInformation(
+                    "Round {Round}: {Priors}; {Flips} flips, {Newly} newly labeled; estimated accuracy {Accuracy} against {Initial} for the initial labels; {Seconds:0.0} s",
+                    round, candidate.TrainingPriors, flips, newly, assessment.Accuracy, assessment.InitialAccuracy, report.Seconds);
                 current = next;
                 if (!last)
                 {
                     yield return new RefinementUpdate(report, next, null);
                     continue;
                 }
-                break;
-            }
 
-            if (_options.Relabeling == RelabelingRule.Posterior)
-            {
-                keptLabels = PosteriorRelabeler.Relabel(keptScores!, initial, sample);
-                keptAgreement = (double)SampleAgreements(keptLabels, sample) / sample.Count;
+                int chosen = _options.Selection == RoundSelection.Last ? candidates.Count - 1 : CandidateSelector.Choose(assessments);
+                string selectionDetail = _options.Selection == RoundSelection.Last
+                    ? string.Create(CultureInfo.InvariantCulture, $"Returned the last round ({round}), as asked (RoundSelection.Last).")
+                    : CandidateSelector.Describe(assessments, chosen);
+                _logger.LogInformation("{Selection}", selectionDetail);
+                var basis = candidates[Math.Max(0, chosen)];
+                returnedClassifier = basis.Classifier
+                    ?? _trainer.TrainOnDevice(x, basis.TrainingLabels, basis.TrainingPriors, basis.Round, cancellationToken);
+                var result = BuildResult(initial, chosen < 0 ? initialFilled : basis.Labels, basis, chosen < 0 ? 0 : basis.Round,
+                    chosen < 0 ? assessments[0].InitialAccuracy : assessments[chosen].Accuracy,
+                    assessments[Math.Max(0, chosen)].InitialAccuracy, selectionDetail, sample, reports, stopReason, stopDetail, returnedClassifier);
+                completed = true;
+                yield return new RefinementUpdate(report, next, result);
+                yield break;
             }
-            if (_options.KeepInitialLabelsWhenBetter && _options.Selection == RoundSelection.BestSampleAgreement && initialAgreement > keptAgreement)
-            {
-                _logger.LogInformation(
-                    "The initial labels agree with the labeled sample better ({Initial:0.###}) than any refined round ({Best:0.###}); keeping them.",
-                    initialAgreement, keptAgreement);
-                stopDetail += string.Create(CultureInfo.InvariantCulture,
-                    $" The initial labels agreed with the labeled sample better ({initialAgreement:0.###}) than the best round ({keptAgreement:0.###}, round {keptRound}), so they were kept.");
-                keptLabels = initialFilled;
-                keptRound = 0;
-            }
-            var result = BuildResult(initial, keptLabels!, keptScores!, reports, keptRound, stopReason, stopDetail, keptClassifier!);
-            completed = true;
-            yield return new RefinementUpdate(reports[^1], current, result);
         }
         finally
         {
+            foreach (var c in candidates)
+            {
+                if (!completed || !ReferenceEquals(c.Classifier, returnedClassifier))
+                {
+                    c.Classifier?.Dispose();
+                }
+            }
             if (!completed)
             {
-                keptClassifier?.Dispose();
+                returnedClassifier?.Dispose();
             }
         }
     }
@@ -280,14 +259,109 @@ public sealed class IterativeRefiner
         return agree;
     }
 
-    private static RefinementResult BuildResult(PseudoLabel[] initial, PseudoLabel[] labels, float[] scores, List<RoundReport> reports,
-        int chosenRound, RefinementStopReason reason, string detail, UuClassifier classifier)
+    private static RefinementResult BuildResult(PseudoLabel[] initial, PseudoLabel[] chosenLabels, RefinementCandidate basis, int chosenRound,
+        AccuracyEstimate accuracy, AccuracyEstimate initialAccuracy, string selectionDetail, LabeledSample sample, List<RoundReport> reports,
+        RefinementStopReason reason, string detail, UuClassifier classifier)
     {
-        var decisions = new ItemDecision[initial.Length];
-        for (int i = 0; i < initial.Length; i++)
+        int n = initial.Length;
+        var labels = (PseudoLabel[])chosenLabels.Clone();
+        var posteriors = (double[])basis.Posteriors.Clone();
+        var inSample = new bool[n];
+        for (int k = 0; k < sample.Count; k++)
         {
-            decisions[i] = new ItemDecision(i, initial[i], labels[i], scores[i], initial[i] != labels[i]);
+            int i = sample.Indices[k];
+            inSample[i] = true;
+            labels[i] = sample.Labels[k] ? PseudoLabel.Positive : PseudoLabel.Negative;
+            posteriors[i] = sample.Labels[k] ? 1 : 0;
         }
-        return new RefinementResult(labels, scores, decisions, reports, chosenRound, reason, detail, classifier);
+        var decisions = new ItemDecision[n];
+        for (int i = 0; i < n; i++)
+        {
+            decisions[i] = new ItemDecision(i, initial[i], labels[i], basis.Scores[i], posteriors[i], initial[i] != labels[i], inSample[i]);
+        }
+        return new RefinementResult(labels, basis.Scores, posteriors, decisions, reports, chosenRound, accuracy, initialAccuracy, selectionDetail,
+            reason, detail, classifier);
+    }
+
+    /// <summary>Scores every item for one round: with cross-fitting, each fold by a scorer trained on the other folds'
+    /// labels; otherwise in-sample by one scorer trained on all (returned, owned by the caller).</summary>
+    private (float[] Scores, UuClassifier? Classifier, TrainingReport Training) ScoreRound(Tensor x, PseudoLabel[] labels, ClassPriors priors, int round,
+        CancellationToken cancellationToken)
+    {
+        int n = labels.Length;
+        int positives = labels.Count(l => l == PseudoLabel.Positive);
+        int negatives = labels.Count(l => l == PseudoLabel.Negative);
+        int folds = Math.Min(_options.CrossFitFolds, Math.Min(positives, negatives));
+        if (folds < 2)
+        {
+            var classifier = _trainer.TrainOnDevice(x, labels, priors, round, cancellationToken);
+            try
+            {
+                var scores = classifier.ScoreTensor(x);
+                EnsureFinite(scores, round);
+                return (scores, classifier, classifier.TrainingReport!);
+            }
+            catch
+            {
+                classifier.Dispose();
+                throw;
+            }
+        }
+
+        var fold = AssignFolds(labels, folds, new Random((int)UuTrainer.RoundSeed(_options.Trainer.Seed, round, stream: 3)));
+        var outOfFold = new float[n];
+        TrainingReport? report = null;
+        var masked = new PseudoLabel[n];
+        for (int f = 0; f < folds; f++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                masked[i] = fold[i] == f ? PseudoLabel.Abstained : labels[i];
+            }
+            using var classifier = _trainer.TrainOnDevice(x, masked, priors, round, cancellationToken, fit: f + 1);
+            var scores = classifier.ScoreTensor(x);
+            for (int i = 0; i < n; i++)
+            {
+                if (fold[i] == f)
+                {
+                    outOfFold[i] = scores[i];
+                }
+            }
+            report = classifier.TrainingReport;
+        }
+        EnsureFinite(outOfFold, round);
+        return (outOfFold, null, report!);
+    }
+
+    /// <summary>Folds stratified by label: each label group (positive, negative, abstained) is shuffled and dealt round-robin.</summary>
+    internal static int[] AssignFolds(PseudoLabel[] labels, int folds, Random rng)
+    {
+        var fold = new int[labels.Length];
+        int next = 0;
+        foreach (var group in new[] { PseudoLabel.Positive, PseudoLabel.Negative, PseudoLabel.Abstained })
+        {
+            var members = Enumerable.Range(0, labels.Length).Where(i => labels[i] == group).ToArray();
+            for (int i = members.Length - 1; i > 0; i--)
+            {
+                int j = rng.Next(i + 1);
+                (members[i], members[j]) = (members[j], members[i]);
+            }
+            foreach (int i in members)
+            {
+                fold[i] = next;
+                next = (next + 1) % folds;
+            }
+        }
+        return fold;
+    }
+
+    private static void EnsureFinite(float[] scores, int round)
+    {
+        int bad = Array.FindIndex(scores, s => !float.IsFinite(s));
+        if (bad >= 0)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"Round {round} produced a non-finite score ({scores[bad]}) for item {bad}. Lower the learning rate or check the features."));
+        }
     }
 }

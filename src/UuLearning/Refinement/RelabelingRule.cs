@@ -1,16 +1,17 @@
 namespace UuLearning;
 
-/// <summary>How the returned labels are made from the chosen round's scores.</summary>
+/// <summary>How each round turns its scores into labels (the labels the next round trains on and a candidate to return).</summary>
 public enum RelabelingRule
 {
     /// <summary>The paper's rule: the sign of the score, sign(g(x)).</summary>
     Sign = 0,
 
     /// <summary>
-    /// Combine the score with the initial labeler's answer: the scores are calibrated on the labeled sample (Platt
-    /// scaling, P(y = +1 | g) = sigmoid(a g + b)), the labeler's true- and false-positive rates are estimated from the
-    /// same sample, and each item gets the label with the higher posterior, treating the two as independent given the
-    /// class. A weak scorer (small a) then cannot overrule a good labeler, and a strong one still corrects it.
+    /// The label with the higher calibrated posterior P(y = +1 | score, initial label): a logistic regression on the
+    /// labeled sample with the (out-of-fold) score and the initial labeler's answer as inputs, fitted jointly so the
+    /// label's weight is learned given the score (the two are not independent given the class: the scorer learned from
+    /// those labels). A weak scorer cannot overrule a good labeler, and a strong one still corrects it. Applied every
+    /// round and fed back as the next round's training labels.
     /// </summary>
     Posterior = 1,
 }

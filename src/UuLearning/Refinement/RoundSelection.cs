@@ -1,11 +1,17 @@
 namespace UuLearning;
 
-/// <summary>Which round's labels a refinement returns.</summary>
+/// <summary>Which labeling a refinement returns.</summary>
 public enum RoundSelection
 {
-    /// <summary>The round whose labels agree best with the labeled sample (ties go to the later round).</summary>
-    BestSampleAgreement = 0,
+    /// <summary>
+    /// Do no harm: return the initial labels unless the evidence says a refined round is better. Each round's labels are
+    /// judged against the initial labels on every item outside the labeled sample through calibrated posteriors; a round
+    /// qualifies when the interval of its estimated gain lies above zero (the calibration's noise measured by a bootstrap
+    /// of the labeled sample) and the labeled sample's paired count (items where the two labelings differ, each judged
+    /// leave-one-out) is not against it. Among qualifying rounds, the one with the highest lower bound wins.
+    /// </summary>
+    DoNoHarm = 0,
 
-    /// <summary>The last round that ran.</summary>
+    /// <summary>The last round that ran (the paper's behaviour), whatever the evidence.</summary>
     Last = 1,
 }

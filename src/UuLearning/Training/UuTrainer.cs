@@ -62,12 +62,19 @@ public sealed class UuTrainer
     }
 
     /// <summary>Trains on a [N, D] float32 tensor already on the configured device.</summary>
-    internal UuClassifier TrainOnDevice(Tensor x, IReadOnlyList<PseudoLabel> pseudoLabels, ClassPriors priors, int round, CancellationToken cancellationToken)
+    /// <param name="x">The features.</param>
+    /// <param name="pseudoLabels">The labels to train on; abstained items are left out.</param>
+    /// <param name="priors">The priors.</param>
+    /// <param name="round">The round (seeds the run, named in messages).</param>
+    /// <param name="cancellationToken">Cancels between batches.</param>
+    /// <param name="fit">Which fit of the round (0 = on every item; k = cross-fitting fold k): seeds the run.</param>
+    internal UuClassifier TrainOnDevice(Tensor x, IReadOnlyList<PseudoLabel> pseudoLabels, ClassPriors priors, int round, CancellationToken cancellationToken, int fit = 0)
     {
         var o = _options;
         var device = x.device;
         var stopwatch = Stopwatch.StartNew();
-        var rng = new Random((int)RoundSeed(o.Seed, round, stream: 1));
+        int seedKey = fit == 0 ? round : round + 1000 * fit;
+        var rng = new Random((int)RoundSeed(o.Seed, seedKey, stream: 1));
 
         // Split each pseudo-labeled set into training and held-out items.
         var positives = new List<int>();
@@ -97,7 +104,7 @@ public sealed class UuTrainer
         long totalSteps = (long)batches * o.Epochs;
         long warmupSteps = (long)Math.Floor(o.WarmupFraction * totalSteps);
 
-        torch.manual_seed(RoundSeed(o.Seed, round, stream: 2));
+        torch.manual_seed(RoundSeed(o.Seed, seedKey, stream: 2));
         var module = o.Scorer.Create((int)x.shape[1]);
         var snapshot = new List<Tensor>();
         bool success = false;

@@ -13,6 +13,7 @@ public class IterativeRefinerTests
     {
         Selection = RoundSelection.Last,
         Relabeling = RelabelingRule.Sign,
+        CrossFitFolds = 1,
         FlipTolerance = 0,
         Trainer = new UuTrainerOptions
         {
@@ -110,6 +111,9 @@ public class IterativeRefinerTests
 
         Assert.Equal(original.Labels, again.Labels);
         Assert.Equal(original.ChosenRound, again.ChosenRound);
+        Assert.Equal(original.Posteriors, again.Posteriors);
+        Assert.Equal(original.EstimatedAccuracy, again.EstimatedAccuracy);
+        Assert.Equal(original.Rounds.Select(r => r.Assessment), again.Rounds.Select(r => r.Assessment));
     }
 
     [Fact]
@@ -119,7 +123,7 @@ public class IterativeRefinerTests
         int abstained = data.Noisy.Count(l => l == PseudoLabel.Abstained);
         Assert.InRange(abstained, 120, 240);
         var estimator = new CallbackPriorEstimator((_, labels, s) => new FewLabelPriorEstimator().Estimate(labels, s));
-        using var result = await new IterativeRefiner(estimator, new IterativeRefinerOptions { MaxRounds = 1 })
+        using var result = await new IterativeRefiner(estimator, new IterativeRefinerOptions { MaxRounds = 1, CrossFitFolds = 1 })
             .RefineAsync(data.Features, data.Noisy, Sample(data, 50, 5));
         var round1 = result.Rounds[0];
         Assert.Equal(abstained, round1.NewlyLabeled);
@@ -154,31 +158,109 @@ public class IterativeRefinerTests
     }
 
     [Fact]
-    public async Task RefineAsync_FeaturesWithoutSignal_KeepsInitialLabelsWhenTheyAgreeBetter()
+    public async Task RefineAsync_FeaturesWithoutSignal_KeepsTheInitialLabels()
     {
         // Labels from a good labeler (10 % noise) but features unrelated to the class: no round can beat the labeler.
         var informative = SyntheticData.TwoGaussians(800, 16, 0.5, 0.1, 0.1, seed: 13);
         var noise = SyntheticData.TwoGaussians(800, 16, 0.5, 0, 0, seed: 14, separation: 0);
         var sample = LabeledSample.DrawUniform(informative.Gold, 50, 13);
-        var options = new IterativeRefinerOptions { MaxRounds = 2, Relabeling = RelabelingRule.Sign };
+        var outside = Enumerable.Range(0, 800).Except(sample.Indices).ToArray();
+        double Accuracy(IReadOnlyList<PseudoLabel> labels) => outside.Average(i => (labels[i] == PseudoLabel.Positive) == informative.Gold[i] ? 1.0 : 0.0);
 
+        var options = new IterativeRefinerOptions { MaxRounds = 2, Relabeling = RelabelingRule.Sign };
         using var kept = await new IterativeRefiner(Estimator(), options).RefineAsync(noise.Features, informative.Noisy, sample);
         Assert.Equal(0, kept.ChosenRound);
-        Assert.Equal(informative.Noisy, kept.Labels);
-        Assert.Contains("initial labels agreed", kept.StopDetail);
+        Assert.All(outside, i => Assert.Equal(informative.Noisy[i], kept.Labels[i]));
+        Assert.Contains("Kept the initial labels", kept.SelectionDetail);
+        Assert.All(kept.Rounds, r => Assert.False(r.Assessment.Eligible));
 
-        options.KeepInitialLabelsWhenBetter = false;
-        using var refined = await new IterativeRefiner(Estimator(), options).RefineAsync(noise.Features, informative.Noisy, sample);
-        Assert.NotEqual(0, refined.ChosenRound);
-        Assert.True(informative.Accuracy(refined.Labels) < informative.Accuracy(kept.Labels) - 0.1,
-            $"without signal the refined labels should be much worse: {informative.Accuracy(refined.Labels)} vs {informative.Accuracy(kept.Labels)}");
+        // The paper's behaviour (last round, sign labels) makes them much worse.
+        options.Selection = RoundSelection.Last;
+        using var last = await new IterativeRefiner(Estimator(), options).RefineAsync(noise.Features, informative.Noisy, sample);
+        Assert.Equal(last.Rounds.Count, last.ChosenRound);
+        Assert.True(Accuracy(last.Labels) < Accuracy(kept.Labels) - 0.1, $"without signal the last round is much worse: {Accuracy(last.Labels)} vs {Accuracy(kept.Labels)}");
 
-        // The posterior rule (the default) reaches the same protection by itself: an uninformative scorer gets a
-        // near-zero calibrated weight, so the labeler's answers stand.
+        // The posterior rule gives an uninformative score a near-zero weight, so even the last round keeps the labeler's answers.
         options.Relabeling = RelabelingRule.Posterior;
         using var posterior = await new IterativeRefiner(Estimator(), options).RefineAsync(noise.Features, informative.Noisy, sample);
-        Assert.True(informative.Accuracy(posterior.Labels) > informative.Accuracy(informative.Noisy) - 0.02,
-            $"posterior labels {informative.Accuracy(posterior.Labels)} vs initial {informative.Accuracy(informative.Noisy)}");
+        Assert.True(Accuracy(posterior.Labels) > Accuracy(informative.Noisy) - 0.02, $"posterior labels {Accuracy(posterior.Labels)} vs initial {Accuracy(informative.Noisy)}");
+    }
+
+    [Fact]
+    public async Task RefineAsync_CrossFitted_ScoresDoNotMemoriseTheirOwnLabels()
+    {
+        // Random labels on random features in more dimensions than items: an in-sample scorer memorises each item's
+        // label, an out-of-fold scorer cannot, so its sign agrees with the item's own label only by chance.
+        var rng = new Random(21);
+        int n = 300, d = 400;
+        var features = Enumerable.Range(0, n).Select(_ => (ReadOnlyMemory<float>)Enumerable.Range(0, d).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        var gold = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.5).ToArray();
+        var labels = gold.Select(g => (rng.NextDouble() < 0.8 ? g : !g) ? PseudoLabel.Positive : PseudoLabel.Negative).ToArray();
+        var sample = LabeledSample.DrawUniform(gold, 50, 21);
+        double OwnLabelAgreement(IReadOnlyList<float> scores) => Enumerable.Range(0, n).Average(i => (scores[i] > 0) == (labels[i] == PseudoLabel.Positive) ? 1.0 : 0.0);
+        var options = new IterativeRefinerOptions
+        {
+            MaxRounds = 1, Selection = RoundSelection.Last, Relabeling = RelabelingRule.Sign,
+            Trainer = new UuTrainerOptions { Objective = UuObjective.Pn, Epochs = 60, LearningRate = 0.05, WeightDecay = 0, HoldoutFraction = 0 },
+        };
+
+        options.CrossFitFolds = 1;
+        using var inSample = await new IterativeRefiner(Estimator(), options).RefineAsync(features, labels, sample);
+        options.CrossFitFolds = 5;
+        using var crossFitted = await new IterativeRefiner(Estimator(), options).RefineAsync(features, labels, sample);
+
+        Assert.True(OwnLabelAgreement(inSample.Scores) > 0.95, $"in-sample agreement {OwnLabelAgreement(inSample.Scores)}");
+        Assert.InRange(OwnLabelAgreement(crossFitted.Scores), 0.38, 0.62);
+    }
+
+    [Fact]
+    public async Task RefineStreamingAsync_ReturnsTheChosenCandidateWhole_EachRoundYieldedOnce()
+    {
+        var data = SyntheticData.TwoGaussians(600, 10, 0.5, 0.25, 0.35, seed: 22);
+        var sample = Sample(data, 50, 22);
+        var updates = new List<RefinementUpdate>();
+        await foreach (var u in new IterativeRefiner(Estimator(), new IterativeRefinerOptions { MaxRounds = 3, FlipTolerance = 0 })
+            .RefineStreamingAsync(data.Features, data.Noisy, sample))
+        {
+            updates.Add(u);
+        }
+        using var result = updates[^1].Result!;
+        Assert.Equal([1, 2, 3], updates.Select(u => u.Report.Round));
+        Assert.Equal(updates.Select(u => u.Report), result.Rounds);
+        Assert.True(result.ChosenRound > 0, result.SelectionDetail);
+        var chosen = updates[result.ChosenRound - 1];
+        var inSample = new HashSet<int>(sample.Indices);
+        for (int i = 0; i < data.Gold.Length; i++)
+        {
+            var d = result.Decisions[i];
+            Assert.Equal(inSample.Contains(i), d.InLabeledSample);
+            Assert.Equal(inSample.Contains(i) ? (data.Gold[i] ? PseudoLabel.Positive : PseudoLabel.Negative) : chosen.Labels[i], result.Labels[i]);
+            Assert.Equal(result.Labels[i] == PseudoLabel.Positive, result.Posteriors[i] > 0.5);
+            Assert.Equal(d.Initial != d.Refined, d.Changed);
+        }
+        Assert.Equal(result.Decisions.Count(d => d.Changed), result.ChangedCount);
+        Assert.Equal(chosen.Report.Assessment.Accuracy, result.EstimatedAccuracy);
+        Assert.Equal(chosen.Report.Assessment.InitialAccuracy, result.InitialEstimatedAccuracy);
+
+        // The review list: every item outside the sample, least certain first.
+        Assert.Equal(600 - 50, result.ReviewList.Count);
+        Assert.DoesNotContain(result.ReviewList, d => d.InLabeledSample);
+        Assert.True(result.ReviewList.Zip(result.ReviewList.Skip(1)).All(p => p.First.Confidence <= p.Second.Confidence));
+    }
+
+    [Fact]
+    public async Task RefineAsync_NoisyLabelsAndInformativeFeatures_EstimatedAccuracyCoversTheTruth()
+    {
+        var data = SyntheticData.TwoGaussians(1000, 20, 0.5, 0.25, 0.3, seed: 23, separation: 3.0);
+        var sample = Sample(data, 50, 23);
+        using var result = await new IterativeRefiner(Estimator(), new IterativeRefinerOptions { MaxRounds = 3 }).RefineAsync(data.Features, data.Noisy, sample);
+        var outside = Enumerable.Range(0, 1000).Except(sample.Indices).ToArray();
+        double accuracy = outside.Average(i => (result.Labels[i] == PseudoLabel.Positive) == data.Gold[i] ? 1.0 : 0.0);
+        double initial = outside.Average(i => (data.Noisy[i] == PseudoLabel.Positive) == data.Gold[i] ? 1.0 : 0.0);
+        Assert.True(result.ChosenRound > 0, result.SelectionDetail);
+        Assert.True(accuracy > initial + 0.15, $"returned {accuracy} vs initial {initial}");
+        Assert.True(result.EstimatedAccuracy.Interval.Contains(accuracy), $"true accuracy {accuracy} outside {result.EstimatedAccuracy}");
+        Assert.True(result.InitialEstimatedAccuracy.Interval.Contains(initial), $"true initial accuracy {initial} outside {result.InitialEstimatedAccuracy}");
     }
 
     [Fact]
@@ -206,7 +288,8 @@ public class IterativeRefinerTests
             }
             return new FewLabelPriorEstimator().Estimate(labels, s);
         });
-        long residue = ModuleResidue(ScorerArchitecture.Linear(), 20, count: 2);
+        // Round 1 trains 5 fold scorers; the estimate for round 2 cancels, so round 2 never starts.
+        long residue = ModuleResidue(ScorerArchitecture.Linear(), 20, count: 5);
         long before = Tensor.TotalCount;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new IterativeRefiner(estimator).RefineAsync(data.Features, data.Noisy, sample, cts.Token));
         Assert.Equal(2, estimator.Calls);
@@ -223,7 +306,8 @@ public class IterativeRefinerTests
         // process-wide count of live tensor handles is compared (dispose-scope statistics are per thread; the trainer's
         // own test checks those).
         (await refiner.RefineAsync(data.Features, data.Noisy, sample)).Dispose();
-        long residue = ModuleResidue(ScorerArchitecture.Linear(), 16, count: 3 * 5);
+        // Each run: 5 rounds of 5 fold scorers, plus the returned classifier.
+        long residue = ModuleResidue(ScorerArchitecture.Linear(), 16, count: 3 * (5 * 5 + 1));
         long before = Tensor.TotalCount;
         for (int i = 0; i < 3; i++)
         {
@@ -295,6 +379,8 @@ public class IterativeRefinerTests
     [InlineData("FlipTolerance")]
     [InlineData("Selection")]
     [InlineData("ConfidenceLevel")]
+    [InlineData("CrossFitFolds")]
+    [InlineData("HarmTolerance")]
     public void Constructor_InvalidOption_ThrowsNamingProperty(string property)
     {
         var options = new IterativeRefinerOptions();
@@ -304,6 +390,8 @@ public class IterativeRefinerTests
             case "FlipTolerance": options.FlipTolerance = -0.1; break;
             case "Selection": options.Selection = (RoundSelection)9; break;
             case "ConfidenceLevel": options.ConfidenceLevel = 1.0; break;
+            case "CrossFitFolds": options.CrossFitFolds = 0; break;
+            case "HarmTolerance": options.HarmTolerance = -0.01; break;
         }
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new IterativeRefiner(Estimator(), options));
         Assert.Equal(property, ex.ParamName);

@@ -1,0 +1,177 @@
+using System.Globalization;
+using MathNet.Numerics.Distributions;
+
+namespace UuLearning;
+
+/// <summary>
+/// The one place that decides which labeling a refinement returns: the initial labels unless the evidence says a refined
+/// candidate is better. Every candidate is judged against the initial labels on all items outside the labeled sample
+/// through its calibrated posteriors, corrected by the paired residuals on the labeled sample (prediction-powered
+/// inference), so the estimate stays honest when the posterior model is not.
+/// </summary>
+internal sealed class CandidateSelector
+{
+    private readonly double _level;
+    private readonly double _harmTolerance;
+
+    /// <param name="level">Two-sided confidence level of the intervals.</param>
+    /// <param name="harmTolerance">The largest loss against the initial labels the gain's lower bound may show.</param>
+    public CandidateSelector(double level, double harmTolerance)
+    {
+        _level = level;
+        _harmTolerance = harmTolerance;
+    }
+
+    /// <summary>Assesses a candidate against the initial labels (abstentions filled).</summary>
+    /// <param name="candidate">The candidate.</param>
+    /// <param name="initial">The initial labels (the posterior model's input).</param>
+    /// <param name="initialFilled">The initial labels with abstentions filled: the labeling to beat.</param>
+    /// <param name="sample">The labeled sample.</param>
+    /// <param name="pi">The class prior (for a class-stratified sample).</param>
+    /// <param name="labelsFromPosterior">Whether the candidate's labels are its thresholded posteriors (else they are fixed,
+    /// for example the sign of the scores).</param>
+    /// <remarks>
+    /// Prediction-powered estimates: the model's prediction over every item outside the sample, corrected by the mean
+    /// residual (gold truth minus prediction) over the sample, each sample item predicted by a model fitted without it.
+    /// The correction makes the estimate unbiased for a uniform sample whether or not the posterior model is right; a
+    /// good model makes the residuals, and so the interval, small.
+    /// </remarks>
+    public CandidateAssessment Assess(RefinementCandidate candidate, PseudoLabel[] initial, PseudoLabel[] initialFilled, LabeledSample sample,
+        double pi, bool labelsFromPosterior)
+    {
+        int n = initial.Length;
+        var inSample = new bool[n];
+        foreach (int i in sample.Indices)
+        {
+            inSample[i] = true;
+        }
+        int outside = n - sample.Count;
+        var z = candidate.Labels;
+        var p = candidate.Posteriors;
+        double scale = PosteriorModel.ScaleOf(candidate.Scores);
+
+        // The model's prediction over the items outside the sample.
+        double acc = 0, acc0 = 0, bernoulli = 0, bernoulli0 = 0, bernoulliGain = 0;
+        bool differs = false;
+        for (int i = 0; i < n; i++)
+        {
+            if (inSample[i])
+            {
+                continue;
+            }
+            double right = Right(p[i], z[i]), right0 = Right(p[i], initialFilled[i]);
+            acc += right;
+            acc0 += right0;
+            bernoulli += right * (1 - right);
+            bernoulli0 += right0 * (1 - right0);
+            if (z[i] != initialFilled[i])
+            {
+                differs = true;
+                bernoulliGain += 4 * p[i] * (1 - p[i]);
+            }
+        }
+        acc /= outside;
+        acc0 /= outside;
+
+        // Residuals on the sample, each item judged by a posterior model fitted without it (leave-one-out).
+        int m = sample.Count;
+        var residual = new double[m];
+        var residual0 = new double[m];
+        var residualGain = new double[m];
+        int wins = 0, losses = 0;
+        var looWeights = new double[m];
+        Array.Fill(looWeights, 1.0);
+        for (int k = 0; k < m; k++)
+        {
+            int i = sample.Indices[k];
+            looWeights[k] = 0;
+            var model = PosteriorModel.Fit(candidate.Scores, initial, sample, pi, looWeights, scale);
+            looWeights[k] = 1;
+            double q = model.Probability(candidate.Scores[i], initial[i]);
+            var label = labelsFromPosterior ? (q > 0.5 ? PseudoLabel.Positive : PseudoLabel.Negative) : z[i];
+            bool gold = sample.Labels[k];
+            double right = (label == PseudoLabel.Positive) == gold ? 1 : 0;
+            double right0 = (initialFilled[i] == PseudoLabel.Positive) == gold ? 1 : 0;
+            residual[k] = right - Right(q, label);
+            residual0[k] = right0 - Right(q, initialFilled[i]);
+            residualGain[k] = residual[k] - residual0[k];
+            if (label != initialFilled[i])
+            {
+                wins += right > right0 ? 1 : 0;
+                losses += right < right0 ? 1 : 0;
+            }
+        }
+        double zq = Normal.InvCDF(0, 1, 0.5 + _level / 2);
+        double outside2 = (double)outside * outside;
+        double estimate = acc + residual.Average();
+        double estimate0 = acc0 + residual0.Average();
+        double gain = estimate - estimate0;
+        var accuracyInterval = Interval(estimate, Variance(residual) / m + bernoulli / outside2, zq);
+        var initialInterval = Interval(estimate0, Variance(residual0) / m + bernoulli0 / outside2, zq);
+        var gainInterval = Interval(gain, Variance(residualGain) / m + bernoulliGain / outside2, zq);
+        bool eligible = differs && gain > 0 && gainInterval.Lower > -_harmTolerance;
+        return new CandidateAssessment(
+            candidate.Round,
+            new AccuracyEstimate(Math.Clamp(estimate, 0, 1), Clamp(accuracyInterval)),
+            new AccuracyEstimate(Math.Clamp(estimate0, 0, 1), Clamp(initialInterval)),
+            gain,
+            gainInterval,
+            wins,
+            losses,
+            eligible);
+    }
+
+    /// <summary>Picks the eligible candidate whose gain has the highest lower bound, or none (keep the initial labels).
+    /// Taking the best lower bound rather than the best point estimate resists the winner's curse of picking by noise.</summary>
+    /// <returns>The index into <paramref name="assessments"/>, or -1.</returns>
+    public static int Choose(IReadOnlyList<CandidateAssessment> assessments)
+    {
+        int best = -1;
+        for (int c = 0; c < assessments.Count; c++)
+        {
+            if (assessments[c].Eligible && (best < 0 || assessments[c].GainInterval.Lower > assessments[best].GainInterval.Lower))
+            {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>A sentence on the decision, for reports and logs.</summary>
+    public static string Describe(IReadOnlyList<CandidateAssessment> assessments, int chosen)
+    {
+        static string One(CandidateAssessment a) => string.Create(CultureInfo.InvariantCulture,
+            $"round {a.Round}: gain {a.Gain:+0.000;-0.000} {a.GainInterval}, sample {a.SampleWins} won / {a.SampleLosses} lost");
+        string all = string.Join("; ", assessments.Select(One));
+        return chosen < 0
+            ? $"Kept the initial labels: no refined round showed a clear gain over them ({all})."
+            : string.Create(CultureInfo.InvariantCulture,
+                $"Returned round {assessments[chosen].Round}: its estimated gain over the initial labels is clearly positive ({all}).");
+    }
+
+    private static double Right(double p, PseudoLabel label) => label == PseudoLabel.Positive ? p : 1 - p;
+
+    private ConfidenceInterval Interval(double value, double variance, double zq)
+    {
+        double half = zq * Math.Sqrt(Math.Max(0, variance));
+        return new ConfidenceInterval(value - half, value + half, _level);
+    }
+
+    private ConfidenceInterval Clamp(ConfidenceInterval i) =>
+        new(Math.Max(0, i.Lower), Math.Min(1, i.Upper), _level);
+
+    private static double Variance(double[] values)
+    {
+        if (values.Length < 2)
+        {
+            return 0;
+        }
+        double mean = values.Average();
+        double ss = 0;
+        foreach (double v in values)
+        {
+            ss += (v - mean) * (v - mean);
+        }
+        return ss / (values.Length - 1);
+    }
+}
