@@ -113,7 +113,7 @@ foreach (var group in sets.GroupBy(s => s.Dataset))
             bool covered = est.Interval.Contains(ra);
             deltas.Add((seed, ia, ra, covered, result.ChosenRound, seconds));
             runLines.Add(string.Create(inv, $"{dataset},{column},{seed},{outside},{ia:0.0000},{ra:0.0000},{est.Value:0.0000},{est.Interval.Lower:0.0000},{est.Interval.Upper:0.0000},{(covered ? 1 : 0)},{result.ChosenRound},{result.ChangedCount},{seconds:0.00}"));
-            Console.WriteLine(string.Create(inv, $"{dataset,-18} {column,-22} seed {seed}: initial {ia:0.000} refined {ra:0.000} ({ra - ia:+0.000;-0.000}) est {est} {(covered ? "in" : "OUT")} round {result.ChosenRound} [{string.Join(' ', result.Rounds.Select((r, k) => roundAccuracy[k].ToString("0.000", inv) + "/" + r.Assessment.Gain.ToString("+0.000;-0.000", inv) + (r.Assessment.Eligible ? "*" : "")))}] {seconds:0.0}s"));
+            Console.WriteLine(string.Create(inv, $"{dataset,-18} {column,-22} seed {seed}: initial {ia:0.000} refined {ra:0.000} ({ra - ia:+0.000;-0.000}) est {est} {(covered ? "in" : "OUT")} round {result.ChosenRound}{(result.ConfidentFlipsOnly ? "c" : "")} [{string.Join(' ', result.Rounds.Select((r, k) => roundAccuracy[k].ToString("0.000", inv) + "/" + r.Assessment.Gain.ToString("+0.000;-0.000", inv) + (r.Assessment.Eligible ? "*" : "") + "|" + r.ConfidentFlipsAssessment.Gain.ToString("+0.000;-0.000", inv) + (r.ConfidentFlipsAssessment.Eligible ? "*" : "")))}] {seconds:0.0}s"));
         }
         double mi = deltas.Average(d => d.Initial), mr = deltas.Average(d => d.Refined);
         var worst = deltas.MinBy(d => d.Refined - d.Initial);

@@ -2,6 +2,9 @@ namespace UuLearning;
 
 /// <summary>How a refined candidate compares with the initial labels, on the items outside the labeled sample.</summary>
 /// <param name="Round">The round that produced the candidate.</param>
+/// <param name="ConfidentFlipsOnly">Whether the candidate keeps the initial label except where the round's posterior
+/// contradicts it with more than <see cref="IterativeRefinerOptions.ConfidentFlipThreshold"/> (else it takes the label with
+/// the higher posterior on every item).</param>
 /// <param name="Accuracy">The candidate's estimated accuracy: its calibrated posteriors averaged over the items outside
 /// the labeled sample, corrected by the mean residual on the sample (prediction-powered).</param>
 /// <param name="InitialAccuracy">The initial labels' estimated accuracy, computed the same way from the same posteriors.</param>
@@ -15,6 +18,7 @@ namespace UuLearning;
 /// positive and the gain's lower bound is above minus <see cref="IterativeRefinerOptions.HarmTolerance"/>.</param>
 public sealed record CandidateAssessment(
     int Round,
+    bool ConfidentFlipsOnly,
     AccuracyEstimate Accuracy,
     AccuracyEstimate InitialAccuracy,
     double Gain,

@@ -28,8 +28,10 @@ internal sealed class CandidateSelector
     /// <param name="initialFilled">The initial labels with abstentions filled: the labeling to beat.</param>
     /// <param name="sample">The labeled sample.</param>
     /// <param name="pi">The class prior (for a class-stratified sample).</param>
-    /// <param name="labelsFromPosterior">Whether the candidate's labels are its thresholded posteriors (else they are fixed,
-    /// for example the sign of the scores).</param>
+    /// <param name="flipThreshold">How the candidate's labels follow from its posteriors (see <see cref="Relabel"/>), so a
+    /// sample item judged leave-one-out gets the label the rule would give it; null when the labels are fixed (the sign
+    /// of the scores).</param>
+    /// <param name="confidentFlipsOnly">Recorded on the assessment: the candidate flips only confident items.</param>
     /// <remarks>
     /// Prediction-powered estimates: the model's prediction over every item outside the sample, corrected by the mean
     /// residual (gold truth minus prediction) over the sample, each sample item predicted by a model fitted without it.
@@ -37,7 +39,7 @@ internal sealed class CandidateSelector
     /// good model makes the residuals, and so the interval, small.
     /// </remarks>
     public CandidateAssessment Assess(RefinementCandidate candidate, PseudoLabel[] initial, PseudoLabel[] initialFilled, LabeledSample sample,
-        double pi, bool labelsFromPosterior)
+        double pi, double? flipThreshold, bool confidentFlipsOnly = false)
     {
         int n = initial.Length;
         var inSample = new bool[n];
@@ -88,7 +90,7 @@ internal sealed class CandidateSelector
             var model = PosteriorModel.Fit(candidate.Scores, initial, sample, pi, looWeights, scale);
             looWeights[k] = 1;
             double q = model.Probability(candidate.Scores[i], initial[i]);
-            var label = labelsFromPosterior ? (q > 0.5 ? PseudoLabel.Positive : PseudoLabel.Negative) : z[i];
+            var label = flipThreshold is double t ? Relabel(q, initialFilled[i], t) : z[i];
             bool gold = sample.Labels[k];
             double right = (label == PseudoLabel.Positive) == gold ? 1 : 0;
             double right0 = (initialFilled[i] == PseudoLabel.Positive) == gold ? 1 : 0;
@@ -109,9 +111,13 @@ internal sealed class CandidateSelector
         var accuracyInterval = Interval(estimate, Variance(residual) / m + bernoulli / outside2, zq);
         var initialInterval = Interval(estimate0, Variance(residual0) / m + bernoulli0 / outside2, zq);
         var gainInterval = Interval(gain, Variance(residualGain) / m + bernoulliGain / outside2, zq);
-        bool eligible = differs && gain > 0 && gainInterval.Lower > -_harmTolerance;
+        // The decision is one-sided (is the candidate no worse than the initial labels by more than the tolerance?), so
+        // it uses the one-sided bound at the confidence level.
+        double oneSidedLower = gain - Normal.InvCDF(0, 1, _level) * Math.Sqrt(Variance(residualGain) / m + bernoulliGain / outside2);
+        bool eligible = differs && gain > 0 && oneSidedLower > -_harmTolerance;
         return new CandidateAssessment(
             candidate.Round,
+            confidentFlipsOnly,
             new AccuracyEstimate(Math.Clamp(estimate, 0, 1), Clamp(accuracyInterval)),
             new AccuracyEstimate(Math.Clamp(estimate0, 0, 1), Clamp(initialInterval)),
             gain,
@@ -119,6 +125,15 @@ internal sealed class CandidateSelector
             wins,
             losses,
             eligible);
+    }
+
+    /// <summary>The label a posterior gives an item: the other class than <paramref name="initial"/> when the posterior
+    /// puts more than <paramref name="threshold"/> on it, else <paramref name="initial"/>. At 0.5 this is the label with
+    /// the higher posterior; above, only confident flips.</summary>
+    public static PseudoLabel Relabel(double p, PseudoLabel initial, double threshold)
+    {
+        var other = initial == PseudoLabel.Positive ? PseudoLabel.Negative : PseudoLabel.Positive;
+        return Right(p, other) > threshold ? other : initial;
     }
 
     /// <summary>Picks the eligible candidate whose gain has the highest lower bound, or none (keep the initial labels).
@@ -141,15 +156,15 @@ internal sealed class CandidateSelector
     public static string Describe(IReadOnlyList<CandidateAssessment> assessments, int chosen)
     {
         static string One(CandidateAssessment a) => string.Create(CultureInfo.InvariantCulture,
-            $"round {a.Round}: gain {a.Gain:+0.000;-0.000} {a.GainInterval}, sample {a.SampleWins} won / {a.SampleLosses} lost");
+            $"round {a.Round}{(a.ConfidentFlipsOnly ? " (confident flips)" : "")}: gain {a.Gain:+0.000;-0.000} {a.GainInterval}, sample {a.SampleWins} won / {a.SampleLosses} lost");
         string all = string.Join("; ", assessments.Select(One));
         return chosen < 0
             ? $"Kept the initial labels: no refined round showed a clear gain over them ({all})."
             : string.Create(CultureInfo.InvariantCulture,
-                $"Returned round {assessments[chosen].Round}: its estimated gain over the initial labels is clearly positive ({all}).");
+                $"Returned round {assessments[chosen].Round}{(assessments[chosen].ConfidentFlipsOnly ? " with confident flips only" : "")}: its estimated gain over the initial labels is clearly positive ({all}).");
     }
 
-    private static double Right(double p, PseudoLabel label) => label == PseudoLabel.Positive ? p : 1 - p;
+    internal static double Right(double p, PseudoLabel label) => label == PseudoLabel.Positive ? p : 1 - p;
 
     private ConfidenceInterval Interval(double value, double variance, double zq)
     {

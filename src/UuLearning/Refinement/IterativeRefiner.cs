@@ -168,10 +168,19 @@ public sealed class IterativeRefiner
                         initialFilled[i] = initial[i] == PseudoLabel.Abstained ? next[i] : initial[i];
                     }
                 }
-                var candidate = new RefinementCandidate(round, next, scores, model, posteriors, current, priors.Priors, inSampleClassifier);
+                var candidate = new RefinementCandidate(round, next, scores, model, posteriors, current, roundPriors.Priors, inSampleClassifier);
+                var cautiousLabels = new PseudoLabel[n];
+                for (int i = 0; i < n; i++)
+                {
+                    cautiousLabels[i] = CandidateSelector.Relabel(posteriors[i], initialFilled[i], _options.ConfidentFlipThreshold);
+                }
+                var cautious = candidate with { Labels = cautiousLabels, ConfidentFlipsOnly = true };
                 candidates.Add(candidate);
-                var assessment = selector.Assess(candidate, initial, initialFilled, sample, priors.Priors.Pi, fromPosterior);
+                candidates.Add(cautious);
+                var assessment = selector.Assess(candidate, initial, initialFilled, sample, roundPriors.Priors.Pi, fromPosterior ? 0.5 : null);
+                var cautiousAssessment = selector.Assess(cautious, initial, initialFilled, sample, roundPriors.Priors.Pi, _options.ConfidentFlipThreshold, confidentFlipsOnly: true);
                 assessments.Add(assessment);
+                assessments.Add(cautiousAssessment);
 
                 int agree = SampleAgreements(next, sample);
                 double agreement = (double)agree / sample.Count;
@@ -201,7 +210,7 @@ public sealed class IterativeRefiner
                     }
                 }
                 var report = new RoundReport(round, roundPriors, training, flips, newly, (double)positives / n, agreement,
-                    new ConfidenceInterval(lower, upper, _options.ConfidenceLevel), watch.Elapsed.TotalSeconds, assessment);
+                    new ConfidenceInterval(lower, upper, _options.ConfidenceLevel), watch.Elapsed.TotalSeconds, assessment, cautiousAssessment);
                 reports.Add(report);
                 _logger.LogInformation(
                     "Round {Round}: {Priors}; {Flips} flips, {Newly} newly labeled; estimated accuracy {Accuracy} against {Initial} for the initial labels; {Seconds:0.0} s",
@@ -213,7 +222,7 @@ public sealed class IterativeRefiner
                     continue;
                 }
 
-                int chosen = _options.Selection == RoundSelection.Last ? candidates.Count - 1 : CandidateSelector.Choose(assessments);
+                int chosen = _options.Selection == RoundSelection.Last ? candidates.Count - 2 : CandidateSelector.Choose(assessments);
                 string selectionDetail = _options.Selection == RoundSelection.Last
                     ? string.Create(CultureInfo.InvariantCulture, $"Returned the last round ({round}), as asked (RoundSelection.Last).")
                     : CandidateSelector.Describe(assessments, chosen);
@@ -221,7 +230,7 @@ public sealed class IterativeRefiner
                 var basis = candidates[Math.Max(0, chosen)];
                 returnedClassifier = basis.Classifier
                     ?? _trainer.TrainOnDevice(x, basis.TrainingLabels, basis.TrainingPriors, basis.Round, cancellationToken);
-                var result = BuildResult(initial, chosen < 0 ? initialFilled : basis.Labels, basis, chosen < 0 ? 0 : basis.Round,
+                var result = BuildResult(initial, chosen < 0 ? initialFilled : basis.Labels, basis, chosen < 0 ? 0 : basis.Round, chosen >= 0 && basis.ConfidentFlipsOnly,
                     chosen < 0 ? assessments[0].InitialAccuracy : assessments[chosen].Accuracy,
                     assessments[Math.Max(0, chosen)].InitialAccuracy, selectionDetail, sample, reports, stopReason, stopDetail, returnedClassifier);
                 completed = true;
@@ -231,7 +240,7 @@ public sealed class IterativeRefiner
         }
         finally
         {
-            foreach (var c in candidates)
+            foreach (var c in candidates.Where(c => !c.ConfidentFlipsOnly))
             {
                 if (!completed || !ReferenceEquals(c.Classifier, returnedClassifier))
                 {
@@ -260,7 +269,7 @@ public sealed class IterativeRefiner
     }
 
     private static RefinementResult BuildResult(PseudoLabel[] initial, PseudoLabel[] chosenLabels, RefinementCandidate basis, int chosenRound,
-        AccuracyEstimate accuracy, AccuracyEstimate initialAccuracy, string selectionDetail, LabeledSample sample, List<RoundReport> reports,
+        bool confidentFlipsOnly, AccuracyEstimate accuracy, AccuracyEstimate initialAccuracy, string selectionDetail, LabeledSample sample, List<RoundReport> reports,
         RefinementStopReason reason, string detail, UuClassifier classifier)
     {
         int n = initial.Length;
@@ -279,7 +288,7 @@ public sealed class IterativeRefiner
         {
             decisions[i] = new ItemDecision(i, initial[i], labels[i], basis.Scores[i], posteriors[i], initial[i] != labels[i], inSample[i]);
         }
-        return new RefinementResult(labels, basis.Scores, posteriors, decisions, reports, chosenRound, accuracy, initialAccuracy, selectionDetail,
+        return new RefinementResult(labels, basis.Scores, posteriors, decisions, reports, chosenRound, confidentFlipsOnly, accuracy, initialAccuracy, selectionDetail,
             reason, detail, classifier);
     }
 

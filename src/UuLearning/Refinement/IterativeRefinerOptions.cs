@@ -35,6 +35,12 @@ public sealed class IterativeRefinerOptions
     /// <value>Default 0.01 (one accuracy point); 0 to 0.2.</value>
     public double HarmTolerance { get; set; } = double.Parse(Environment.GetEnvironmentVariable("UU_MARGIN") ?? "0.01", CultureInfo.InvariantCulture);
 
+    /// <summary>Each round also offers a cautious candidate: the initial labels with only the items flipped whose
+    /// posterior gives the other class more than this. Few, confident flips can prove a gain that 50 labels cannot prove
+    /// for the round's full relabeling.</summary>
+    /// <value>Default 0.9; above 0.5 and below 1.</value>
+    public double ConfidentFlipThreshold { get; set; } = 0.9;
+
     /// <summary>Nominal coverage of the intervals (sample agreement, estimated accuracy and gain) and so of the do-no-harm decision.</summary>
     /// <value>Default 0.95; between 0.5 and 0.999.</value>
     public double ConfidenceLevel { get; set; } = 0.95;
@@ -63,6 +69,10 @@ public sealed class IterativeRefinerOptions
         if (CrossFitFolds is < 1 or > 20)
         {
             throw new ArgumentOutOfRangeException(nameof(CrossFitFolds), CrossFitFolds, "CrossFitFolds must be between 1 and 20.");
+        }
+        if (!(ConfidentFlipThreshold > 0.5 && ConfidentFlipThreshold < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConfidentFlipThreshold), ConfidentFlipThreshold, "ConfidentFlipThreshold must be above 0.5 and below 1.");
         }
         if (!(HarmTolerance >= 0 && HarmTolerance <= 0.2))
         {

@@ -9,6 +9,7 @@ namespace UuLearning;
 /// <param name="TrainingLabels">The labels the round trained on (the previous round's labels).</param>
 /// <param name="TrainingPriors">The priors the round trained with.</param>
 /// <param name="Classifier">The in-sample classifier when not cross-fitted (owned by the loop until returned), else null.</param>
+/// <param name="ConfidentFlipsOnly">Whether this is the round's cautious variant (initial labels, confident flips only).</param>
 internal sealed record RefinementCandidate(
     int Round,
     PseudoLabel[] Labels,
@@ -17,4 +18,5 @@ internal sealed record RefinementCandidate(
     double[] Posteriors,
     PseudoLabel[] TrainingLabels,
     ClassPriors TrainingPriors,
-    UuClassifier? Classifier);
+    UuClassifier? Classifier,
+    bool ConfidentFlipsOnly = false);

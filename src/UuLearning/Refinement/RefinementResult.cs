@@ -12,6 +12,7 @@ public sealed class RefinementResult : IDisposable
         IReadOnlyList<ItemDecision> decisions,
         IReadOnlyList<RoundReport> rounds,
         int chosenRound,
+        bool confidentFlipsOnly,
         AccuracyEstimate estimatedAccuracy,
         AccuracyEstimate initialEstimatedAccuracy,
         string selectionDetail,
@@ -25,6 +26,7 @@ public sealed class RefinementResult : IDisposable
         Decisions = decisions;
         Rounds = rounds;
         ChosenRound = chosenRound;
+        ConfidentFlipsOnly = confidentFlipsOnly;
         EstimatedAccuracy = estimatedAccuracy;
         InitialEstimatedAccuracy = initialEstimatedAccuracy;
         SelectionDetail = selectionDetail;
@@ -58,6 +60,10 @@ public sealed class RefinementResult : IDisposable
     /// <summary>The 1-based round whose labels are returned, or 0 when the initial labels were kept (abstentions filled
     /// by round 1's posterior): the default <see cref="RoundSelection.DoNoHarm"/> keeps them unless a round is clearly better.</summary>
     public int ChosenRound { get; }
+
+    /// <summary>Whether the returned labels are the chosen round's cautious variant: the initial labels with only the items
+    /// flipped whose posterior contradicts them with more than <see cref="IterativeRefinerOptions.ConfidentFlipThreshold"/>.</summary>
+    public bool ConfidentFlipsOnly { get; }
 
     /// <summary>The estimated accuracy of the returned labels on the items outside the labeled sample, with its interval.</summary>
     public AccuracyEstimate EstimatedAccuracy { get; }

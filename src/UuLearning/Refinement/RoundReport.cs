@@ -12,6 +12,8 @@ namespace UuLearning;
 /// <param name="Seconds">Wall-clock seconds for the round (priors, training of every fold, relabeling, assessment).</param>
 /// <param name="Assessment">The round's labels judged against the initial labels (estimated accuracy and gain with
 /// intervals, the sample's paired count, whether they qualify to be returned).</param>
+/// <param name="ConfidentFlipsAssessment">The same for the cautious variant of the round: the initial labels with only
+/// the items flipped whose posterior contradicts them with more than <see cref="IterativeRefinerOptions.ConfidentFlipThreshold"/>.</param>
 public sealed record RoundReport(
     int Round,
     PriorEstimate Priors,
@@ -22,4 +24,5 @@ public sealed record RoundReport(
     double SampleAgreement,
     ConfidenceInterval SampleAgreementInterval,
     double Seconds,
-    CandidateAssessment Assessment);
+    CandidateAssessment Assessment,
+    CandidateAssessment ConfidentFlipsAssessment);

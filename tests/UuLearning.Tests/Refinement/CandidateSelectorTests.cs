@@ -45,7 +45,7 @@ public class CandidateSelectorTests
         var (scores, initial, gold) = World(2_000, 0.7, 4.0, rng);
         var sample = LabeledSample.DrawUniform(gold, 50, 1);
         var candidate = Candidate(scores, initial, sample);
-        var a = new CandidateSelector(0.95, 0.0).Assess(candidate, initial, initial, sample, 0.5, labelsFromPosterior: true);
+        var a = new CandidateSelector(0.95, 0.0).Assess(candidate, initial, initial, sample, 0.5, flipThreshold: 0.5);
         Assert.True(a.Eligible, $"gain {a.Gain} {a.GainInterval}, sample {a.SampleWins}/{a.SampleLosses}");
         Assert.True(a.GainInterval.Lower > 0.1);
         Assert.True(a.SampleWins > a.SampleLosses);
@@ -61,7 +61,7 @@ public class CandidateSelectorTests
         var sample = LabeledSample.DrawUniform(gold, 50, 2);
         var model = PosteriorModel.Fit(scores, initial, sample, 0.5, null, 1.0);
         var same = new RefinementCandidate(1, initial, scores, model, model.Probabilities(scores, initial), initial, new ClassPriors(0.8, 0.2, 0.5), null);
-        var a = new CandidateSelector(0.95, 0.0).Assess(same, initial, initial, sample, 0.5, labelsFromPosterior: false);
+        var a = new CandidateSelector(0.95, 0.0).Assess(same, initial, initial, sample, 0.5, flipThreshold: null);
         Assert.False(a.Eligible);
         Assert.Equal(0, a.Gain);
         Assert.Equal(0, a.SampleWins + a.SampleLosses);
@@ -80,7 +80,7 @@ public class CandidateSelectorTests
             var (scores, initial, gold) = World(1_000, 0.8, 2.0, rng);
             var sample = LabeledSample.DrawUniform(gold, 50, d);
             var candidate = Candidate(scores, initial, sample);
-            var a = new CandidateSelector(0.95, 0.0).Assess(candidate, initial, initial, sample, 0.5, labelsFromPosterior: true);
+            var a = new CandidateSelector(0.95, 0.0).Assess(candidate, initial, initial, sample, 0.5, flipThreshold: 0.5);
             double accuracy = AccuracyOutside(candidate.Labels, gold, sample);
             double gain = accuracy - AccuracyOutside(initial, gold, sample);
             coveredAccuracy += a.Accuracy.Interval.Contains(accuracy) ? 1 : 0;
@@ -96,18 +96,29 @@ public class CandidateSelectorTests
             var (scores, initial, gold) = World(1_000, 0.9, 0.3, rng);
             var sample = LabeledSample.DrawUniform(gold, 50, d);
             var candidate = Candidate(scores, initial, sample);
-            var a = new CandidateSelector(0.95, 0.0).Assess(candidate, initial, initial, sample, 0.5, labelsFromPosterior: true);
+            var a = new CandidateSelector(0.95, 0.0).Assess(candidate, initial, initial, sample, 0.5, flipThreshold: 0.5);
             double gain = AccuracyOutside(candidate.Labels, gold, sample) - AccuracyOutside(initial, gold, sample);
             harmfulAccepted += a.Eligible && gain < -0.01 ? 1 : 0;
         }
         Assert.True(harmfulAccepted <= 0.05 * draws, $"a candidate more than 1 point worse was accepted in {harmfulAccepted} of {draws} draws");
     }
 
+    [Theory]
+    [InlineData(0.7, PseudoLabel.Negative, 0.5, PseudoLabel.Positive)]
+    [InlineData(0.7, PseudoLabel.Negative, 0.9, PseudoLabel.Negative)]
+    [InlineData(0.95, PseudoLabel.Negative, 0.9, PseudoLabel.Positive)]
+    [InlineData(0.3, PseudoLabel.Positive, 0.5, PseudoLabel.Negative)]
+    [InlineData(0.3, PseudoLabel.Positive, 0.9, PseudoLabel.Positive)]
+    [InlineData(0.05, PseudoLabel.Positive, 0.9, PseudoLabel.Negative)]
+    [InlineData(0.95, PseudoLabel.Positive, 0.9, PseudoLabel.Positive)]
+    public void Relabel_FlipsOnlyWhenTheOtherClassExceedsTheThreshold(double p, PseudoLabel initial, double threshold, PseudoLabel expected) =>
+        Assert.Equal(expected, CandidateSelector.Relabel(p, initial, threshold));
+
     [Fact]
     public void Choose_PicksTheEligibleCandidateWithTheHighestLowerBound_OrNone()
     {
         static CandidateAssessment A(int round, double lower, bool eligible) =>
-            new(round, default, default, lower + 0.01, new ConfidenceInterval(lower, lower + 0.02, 0.95), 2, 1, eligible);
+            new(round, false, default, default, lower + 0.01, new ConfidenceInterval(lower, lower + 0.02, 0.95), 2, 1, eligible);
         Assert.Equal(-1, CandidateSelector.Choose([A(1, 0.05, false), A(2, 0.06, false)]));
         Assert.Equal(1, CandidateSelector.Choose([A(1, 0.01, true), A(2, 0.03, true), A(3, 0.09, false)]));
         Assert.Contains("Kept the initial labels", CandidateSelector.Describe([A(1, -0.01, false)], -1));

@@ -172,7 +172,7 @@ public class IterativeRefinerTests
         Assert.Equal(0, kept.ChosenRound);
         Assert.All(outside, i => Assert.Equal(informative.Noisy[i], kept.Labels[i]));
         Assert.Contains("Kept the initial labels", kept.SelectionDetail);
-        Assert.All(kept.Rounds, r => Assert.False(r.Assessment.Eligible));
+        Assert.All(kept.Rounds, r => Assert.False(r.Assessment.Eligible || r.ConfidentFlipsAssessment.Eligible));
 
         // The paper's behaviour (last round, sign labels) makes them much worse.
         options.Selection = RoundSelection.Last;
@@ -234,13 +234,20 @@ public class IterativeRefinerTests
         {
             var d = result.Decisions[i];
             Assert.Equal(inSample.Contains(i), d.InLabeledSample);
-            Assert.Equal(inSample.Contains(i) ? (data.Gold[i] ? PseudoLabel.Positive : PseudoLabel.Negative) : chosen.Labels[i], result.Labels[i]);
-            Assert.Equal(result.Labels[i] == PseudoLabel.Positive, result.Posteriors[i] > 0.5);
+            var expected = inSample.Contains(i) ? (data.Gold[i] ? PseudoLabel.Positive : PseudoLabel.Negative)
+                : result.ConfidentFlipsOnly ? CandidateSelector.Relabel(result.Posteriors[i], data.Noisy[i], 0.9) : chosen.Labels[i];
+            Assert.Equal(expected, result.Labels[i]);
+            if (!result.ConfidentFlipsOnly || inSample.Contains(i))
+            {
+                Assert.Equal(result.Labels[i] == PseudoLabel.Positive, result.Posteriors[i] > 0.5);
+            }
             Assert.Equal(d.Initial != d.Refined, d.Changed);
         }
         Assert.Equal(result.Decisions.Count(d => d.Changed), result.ChangedCount);
-        Assert.Equal(chosen.Report.Assessment.Accuracy, result.EstimatedAccuracy);
-        Assert.Equal(chosen.Report.Assessment.InitialAccuracy, result.InitialEstimatedAccuracy);
+        var assessment = result.ConfidentFlipsOnly ? chosen.Report.ConfidentFlipsAssessment : chosen.Report.Assessment;
+        Assert.Equal(assessment.Accuracy, result.EstimatedAccuracy);
+        Assert.Equal(assessment.InitialAccuracy, result.InitialEstimatedAccuracy);
+        Assert.True(assessment.Eligible);
 
         // The review list: every item outside the sample, least certain first.
         Assert.Equal(600 - 50, result.ReviewList.Count);
@@ -381,6 +388,7 @@ public class IterativeRefinerTests
     [InlineData("ConfidenceLevel")]
     [InlineData("CrossFitFolds")]
     [InlineData("HarmTolerance")]
+    [InlineData("ConfidentFlipThreshold")]
     public void Constructor_InvalidOption_ThrowsNamingProperty(string property)
     {
         var options = new IterativeRefinerOptions();
@@ -392,6 +400,7 @@ public class IterativeRefinerTests
             case "ConfidenceLevel": options.ConfidenceLevel = 1.0; break;
             case "CrossFitFolds": options.CrossFitFolds = 0; break;
             case "HarmTolerance": options.HarmTolerance = -0.01; break;
+            case "ConfidentFlipThreshold": options.ConfidentFlipThreshold = 0.5; break;
         }
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new IterativeRefiner(Estimator(), options));
         Assert.Equal(property, ex.ParamName);
