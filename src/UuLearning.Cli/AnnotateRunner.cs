@@ -16,10 +16,7 @@ internal sealed class AnnotateRunner(IAnsiConsole console)
     {
         AtomicFile.EnsureWritable(s.Output, "--output");
         AtomicFile.EnsureWritable(s.Store, "--store");
-        if (Path.GetFullPath(s.Output) == Path.GetFullPath(s.Input))
-        {
-            throw new CliException("--output must differ from --input (the input is never overwritten).", ExitCodes.UsageError);
-        }
+        OutputGuard.EnsureSeparate([("--input", s.Input)], [("--output", s.Output), ("--store", s.Store)]);
         var table = CsvTable.Read(s.Input);
         int textColumn = table.Column(s.TextColumn, "--text-column");
         string[] ids;

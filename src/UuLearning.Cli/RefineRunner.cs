@@ -22,6 +22,8 @@ internal sealed class RefineRunner(IAnsiConsole console)
         AtomicFile.EnsureWritable(s.Output, "--output");
         AtomicFile.EnsureWritable(s.Report, "--report");
         AtomicFile.EnsureWritable(s.Chart, "--chart");
+        OutputGuard.EnsureSeparate([("--input", s.Input), ("--labeled-file", s.LabeledFile)],
+            [("--output", s.Output), ("--report", s.Report), ("--chart", s.Chart)]);
 
         var table = CsvTable.Read(s.Input);
         if (table.Count == 0)

@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using UuLearning.Tests;
+
+namespace UuLearning.Cli.Tests;
+
+/// <summary>Progress on a redirected output (a pipe, a log file, CI): plain lines, at least one per 5 % of the work.</summary>
+public sealed partial class ProgressOutputTests : TempFolderTest
+{
+    private static string Truth(string text) => text.Contains("free", StringComparison.Ordinal) ? "spam" : "ham";
+
+    [GeneratedRegex(@"(\d+)%")]
+    private static partial Regex Percent();
+
+    private static SortedSet<int> PercentagesOn(string output, string marker) =>
+        new(output.Split('\n')
+            .Where(l => l.Contains(marker, StringComparison.Ordinal))
+            .SelectMany(l => Percent().Matches(l).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))));
+
+    [Fact]
+    public async Task Annotate_RedirectedOutput_PrintsALineAtEveryFivePercent()
+    {
+        var data = TestData.Create(40, flipRate: 0, abstainRate: 0, seed: 5);
+        data.WriteCsv(PathOf("data.csv"));
+        await using var server = new LoopbackOpenAIServer((text, _, structured) =>
+            new LoopbackReply(Content: structured ? $"{{\"label\":\"{Truth(text)}\"}}" : Truth(text)));
+
+        var run = await CliRun.RunAsync("annotate", "--input", PathOf("data.csv"), "--instruction", "Spam?", "--model", "m",
+            "--positive", "spam", "--negative", "ham", "--endpoint", server.Endpoint.ToString(), "--concurrency", "1",
+            "--output", PathOf("labeled.csv"));
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var seen = PercentagesOn(run.Output, "Labeling 40 texts");
+        Assert.Superset(new SortedSet<int>(Enumerable.Range(1, 20).Select(k => 5 * k)), seen);
+        Assert.DoesNotContain('\u001b', run.Output); // no terminal control sequences in a log
+    }
+}
