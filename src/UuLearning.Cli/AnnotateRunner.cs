@@ -17,7 +17,11 @@ internal sealed class AnnotateRunner(IAnsiConsole console)
         AtomicFile.EnsureWritable(s.Output, "--output");
         AtomicFile.EnsureWritable(s.Store, "--store");
         OutputGuard.EnsureSeparate([("--input", s.Input)], [("--output", s.Output), ("--store", s.Store)]);
-        var table = CsvTable.Read(s.Input);
+        var table = CsvTable.Read(s.Input, lossyUtf8: s.LossyUtf8);
+        if (table.LossyUtf8Note is not null)
+        {
+            console.MarkupLine("[yellow]" + Markup.Escape("warning: " + table.LossyUtf8Note) + "[/]");
+        }
         int textColumn = table.Column(s.TextColumn, "--text-column");
         string[] ids;
         if (s.IdColumn is null && !table.HasColumn("id"))

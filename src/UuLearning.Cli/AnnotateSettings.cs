@@ -30,4 +30,7 @@ internal sealed record AnnotateSettings
     public int Concurrency { get; init; } = 4;
 
     public bool StructuredOutput { get; init; } = true;
+
+    /// <summary>Read invalid UTF-8 as U+FFFD instead of failing (<c>--lossy-utf8</c>).</summary>
+    public bool LossyUtf8 { get; init; }
 }

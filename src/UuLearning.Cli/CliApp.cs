@@ -137,11 +137,12 @@ internal sealed class CliApp
         var batchSize = new Option<int?>("--batch-size") { Description = "Advanced: mini-batch size (library default 64)." };
         var scorer = new Option<string>("--scorer") { Description = "Advanced: scorer, linear (default) or mlp (one hidden layer of 128).", DefaultValueFactory = _ => "linear" };
         scorer.AcceptOnlyFromAmong("linear", "mlp");
+        var lossyUtf8 = LossyUtf8Option();
 
         var command = new Command("refine", "Refine the noisy labels of a CSV with a few gold labels; evaluate against a gold column if given.")
         {
             input, text, label, id, gold, labeled, labeledFile, labeledColumn, positive, negative, features, rounds, seed, loss, priors,
-            select, relabel, keepInitial, output, report, chart, cacheDir, noCache, epochs, learningRate, batchSize, scorer,
+            select, relabel, keepInitial, output, report, chart, cacheDir, noCache, epochs, learningRate, batchSize, scorer, lossyUtf8,
         };
         command.SetAction((parse, ct) =>
         {
@@ -173,6 +174,7 @@ internal sealed class CliApp
                 LearningRate = parse.GetValue(learningRate),
                 BatchSize = parse.GetValue(batchSize),
                 Scorer = parse.GetRequiredValue(scorer),
+                LossyUtf8 = parse.GetValue(lossyUtf8),
             };
             return new RefineRunner(CreateConsole()).RunAsync(settings, ct);
         });
@@ -195,10 +197,11 @@ internal sealed class CliApp
         var apiKey = new Option<string?>("--api-key") { Description = "The API key. Default: $UULEARNING_API_KEY, $OPENAI_API_KEY (local servers need none)." };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 4 };
         var plain = new Option<bool>("--no-structured-output") { Description = "Do not ask for a JSON schema answer (for servers that do not support response_format)." };
+        var lossyUtf8 = LossyUtf8Option();
 
         var command = new Command("annotate", "Label the texts of a CSV with an LLM through an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM); resumable.")
         {
-            input, text, id, label, output, store, instruction, positive, negative, endpoint, model, apiKey, concurrency, plain,
+            input, text, id, label, output, store, instruction, positive, negative, endpoint, model, apiKey, concurrency, plain, lossyUtf8,
         };
         command.SetAction((parse, ct) =>
         {
@@ -225,11 +228,17 @@ internal sealed class CliApp
                 ApiKey = parse.GetValue(apiKey) ?? NonEmpty(_environment("UULEARNING_API_KEY")) ?? NonEmpty(_environment("OPENAI_API_KEY")),
                 Concurrency = parse.GetValue(concurrency),
                 StructuredOutput = !parse.GetValue(plain),
+                LossyUtf8 = parse.GetValue(lossyUtf8),
             };
             return new AnnotateRunner(CreateConsole()).RunAsync(settings, ct);
         });
         return command;
     }
+
+    private static Option<bool> LossyUtf8Option() => new("--lossy-utf8")
+    {
+        Description = "Read bytes that are not valid UTF-8 as U+FFFD (with a warning) instead of stopping with the row and byte offset of the first.",
+    };
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

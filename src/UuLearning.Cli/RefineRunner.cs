@@ -25,7 +25,8 @@ internal sealed class RefineRunner(IAnsiConsole console)
         OutputGuard.EnsureSeparate([("--input", s.Input), ("--labeled-file", s.LabeledFile)],
             [("--output", s.Output), ("--report", s.Report), ("--chart", s.Chart)]);
 
-        var table = CsvTable.Read(s.Input);
+        var table = CsvTable.Read(s.Input, lossyUtf8: s.LossyUtf8);
+        Warn(table);
         if (table.Count == 0)
         {
             throw new CliException($"Input file '{s.Input}' has a header but no data rows.");
@@ -262,6 +263,14 @@ internal sealed class RefineRunner(IAnsiConsole console)
         }
     }
 
+    private void Warn(CsvTable table)
+    {
+        if (table.LossyUtf8Note is not null)
+        {
+            console.MarkupLine("[yellow]" + Markup.Escape("warning: " + table.LossyUtf8Note) + "[/]");
+        }
+    }
+
     private static string[] ReadIds(CsvTable table, string? idColumn)
     {
         if (idColumn is null && !table.HasColumn("id"))
@@ -283,9 +292,10 @@ internal sealed class RefineRunner(IAnsiConsole console)
         return new LabeledSample(drawn.Indices.Select(i => withGold[i]).ToArray(), drawn.Labels, SampleDesign.UniformRandom);
     }
 
-    private static LabeledSample ReadLabeledFile(RefineSettings s, string[] ids)
+    private LabeledSample ReadLabeledFile(RefineSettings s, string[] ids)
     {
-        var file = CsvTable.Read(s.LabeledFile!, "Labeled file");
+        var file = CsvTable.Read(s.LabeledFile!, "Labeled file", s.LossyUtf8);
+        Warn(file);
         string idName = s.IdColumn ?? "id";
         int idColumn = file.Column(idName, "--id-column, in the labeled file");
         int labelColumn = file.Column(s.LabeledColumn, "--labeled-column");
