@@ -115,17 +115,17 @@ internal sealed class CliApp
         var positive = new Option<string?>("--positive") { Description = "The positive class name used in the label columns (besides 1/true/yes)." };
         var negative = new Option<string?>("--negative") { Description = "The negative class name used in the label columns (besides 0/false/no)." };
         var features = new Option<string>("--features") { Description = "Text representation: hashing (word and character n-grams, fast, default) or minilm (all-MiniLM-L6-v2 sentence embeddings, offline, cached on disk).", DefaultValueFactory = _ => FeatureFactory.Hashing };
-        features.AcceptOnlyFromAmong(FeatureFactory.Names);
+        FlagRules.OneOf(features, FeatureFactory.Names);
         var rounds = new Option<int>("--rounds") { Description = "The most refinement rounds.", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed for the labeled draw and the training.", DefaultValueFactory = _ => 0 };
         var loss = new Option<string>("--loss") { Description = "Training objective: robust-uu (default), uu, or pn (trust the noisy labels; ablation).", DefaultValueFactory = _ => "robust-uu" };
-        loss.AcceptOnlyFromAmong("robust-uu", "uu", "pn");
+        FlagRules.OneOf(loss, "robust-uu", "uu", "pn");
         var priors = new Option<string>("--priors") { Description = "Class-prior estimates: few-label (from the labeled sample, default) or oracle (RESEARCH SETTING: computed from the whole gold column; no real user has it).", DefaultValueFactory = _ => "few-label" };
-        priors.AcceptOnlyFromAmong("few-label", "oracle");
+        FlagRules.OneOf(priors, "few-label", "oracle");
         var select = new Option<string>("--select") { Description = "Which round's labels to keep: best (highest agreement with the labeled sample, default) or last.", DefaultValueFactory = _ => "best" };
-        select.AcceptOnlyFromAmong("best", "last");
+        FlagRules.OneOf(select, "best", "last");
         var relabel = new Option<string>("--relabel") { Description = "How the returned labels are made from the chosen round's scores: posterior (scores calibrated on the labeled sample and combined with the initial labeler's error rates, default) or sign (the paper's sign(g(x))).", DefaultValueFactory = _ => "posterior" };
-        relabel.AcceptOnlyFromAmong("posterior", "sign");
+        FlagRules.OneOf(relabel, "posterior", "sign");
         var keepInitial = new Option<bool>("--no-keep-initial") { Description = "Do not return the initial labels when they agree with the labeled sample better than every refined round." };
         var output = new Option<string?>("--output", "-o") { Description = "Write id,initial,refined,score,changed per input row, in input order." };
         var report = new Option<string?>("--report") { Description = "Write a JSON report (priors, per-round figures, chosen round, accuracy and F1 with gold)." };
@@ -136,7 +136,14 @@ internal sealed class CliApp
         var learningRate = new Option<double?>("--learning-rate") { Description = "Advanced: learning rate (library default 0.01)." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Advanced: mini-batch size (library default 64)." };
         var scorer = new Option<string>("--scorer") { Description = "Advanced: scorer, linear (default) or mlp (one hidden layer of 128).", DefaultValueFactory = _ => "linear" };
-        scorer.AcceptOnlyFromAmong("linear", "mlp");
+        FlagRules.OneOf(scorer, "linear", "mlp");
+        // The library's ranges (IterativeRefinerOptions, UuTrainerOptions), checked here to name the flag.
+        FlagRules.Range(labeled, 1, int.MaxValue);
+        FlagRules.Range(rounds, 1, 100);
+        FlagRules.Range(seed, int.MinValue, int.MaxValue);
+        FlagRules.Range(epochs, 1, 10_000);
+        FlagRules.Range(batchSize, 2, 1_000_000);
+        FlagRules.PositiveUpTo(learningRate, 10);
         var lossyUtf8 = LossyUtf8Option();
 
         var command = new Command("refine", "Refine the noisy labels of a CSV with a few gold labels; evaluate against a gold column if given.")
@@ -198,6 +205,7 @@ internal sealed class CliApp
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 4 };
         var plain = new Option<bool>("--no-structured-output") { Description = "Do not ask for a JSON schema answer (for servers that do not support response_format)." };
         var lossyUtf8 = LossyUtf8Option();
+        FlagRules.Range(concurrency, 1, 1024); // ChatClientPseudoLabelerOptions.MaxConcurrency's range
 
         var command = new Command("annotate", "Label the texts of a CSV with an LLM through an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM); resumable.")
         {

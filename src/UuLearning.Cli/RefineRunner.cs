@@ -246,20 +246,10 @@ internal sealed class RefineRunner(IAnsiConsole console)
         {
             throw new CliException("Give exactly one of --labeled N (with --gold-column: evaluation mode) or --labeled-file sample.csv.", ExitCodes.UsageError);
         }
-        if (s.Labeled is int n)
+        // --labeled, --rounds and the trainer flags are range-checked while parsing (FlagRules).
+        if (s.Labeled is not null && s.GoldColumn is null)
         {
-            if (s.GoldColumn is null)
-            {
-                throw new CliException("--labeled N draws the labeled sample from the gold column: give --gold-column too, or use --labeled-file.", ExitCodes.UsageError);
-            }
-            if (n < 1)
-            {
-                throw new CliException("--labeled must be at least 1 (about 50 is typical).", ExitCodes.UsageError);
-            }
-        }
-        if (s.Rounds is < 1 or > 100)
-        {
-            throw new CliException("--rounds must be between 1 and 100.", ExitCodes.UsageError);
+            throw new CliException("--labeled N draws the labeled sample from the gold column: give --gold-column too, or use --labeled-file.", ExitCodes.UsageError);
         }
     }
 
