@@ -10,7 +10,7 @@ namespace UuLearning.Cli;
 /// <summary>Runs <c>uulearning annotate</c>: labels each text with a chat model through the library's
 /// <see cref="ChatClientPseudoLabeler"/>, keeping every answer in a JSONL store so a second run continues where the
 /// first stopped, and writes the input with the label column added (or replaced).</summary>
-internal sealed class AnnotateRunner(IAnsiConsole console)
+internal sealed class AnnotateRunner(IAnsiConsole console, ProgressDisplay display)
 {
     public async Task<int> RunAsync(AnnotateSettings s, CancellationToken cancellationToken)
     {
@@ -77,12 +77,9 @@ internal sealed class AnnotateRunner(IAnsiConsole console)
         var items = ids.Select((id, i) => new LabelingItem(id, table.Rows[i][textColumn])).ToArray();
         IReadOnlyList<PseudoLabelResult> results = [];
         LabelingProgress? last = null;
-        await console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .StartAsync(async ctx =>
+        await display.RunAsync(async addTask =>
             {
-                var task = ctx.AddTask($"Labeling {items.Length} texts with {s.Model}", maxValue: Math.Max(1, items.Length));
+                var task = addTask($"Labeling {items.Length} texts with {s.Model}", Math.Max(1, items.Length));
                 var progress = new SynchronousProgress<LabelingProgress>(p =>
                 {
                     last = p;
@@ -98,7 +95,7 @@ internal sealed class AnnotateRunner(IAnsiConsole console)
                 }
                 task.Value = task.MaxValue;
                 task.StopTask();
-            }).ConfigureAwait(false);
+            }, showRemainingTime: true).ConfigureAwait(false);
 
         int labelIndex = Array.IndexOf(table.Header.ToArray(), s.LabelColumn);
         AtomicFile.WriteText(s.Output, writer =>

@@ -15,17 +15,21 @@ internal sealed class CliApp
     private readonly TextWriter _error;
     private readonly Func<string, string?> _environment;
     private readonly bool _interactive;
+    private readonly TimeProvider _time;
 
     /// <param name="output">The terminal display (progress, tables, help).</param>
     /// <param name="error">Error lines.</param>
     /// <param name="environment">Reads environment variables (tests pass their own). Default: the process's.</param>
     /// <param name="interactive">Whether <paramref name="output"/> is a terminal (live progress and colours).</param>
-    public CliApp(TextWriter output, TextWriter error, Func<string, string?>? environment = null, bool interactive = false)
+    /// <param name="timeProvider">The clock of the progress lines on a redirected output. Default: the system's.</param>
+    public CliApp(TextWriter output, TextWriter error, Func<string, string?>? environment = null, bool interactive = false,
+        TimeProvider? timeProvider = null)
     {
         _output = output;
         _error = error;
         _environment = environment ?? Environment.GetEnvironmentVariable;
         _interactive = interactive;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
@@ -183,7 +187,8 @@ internal sealed class CliApp
                 Scorer = parse.GetRequiredValue(scorer),
                 LossyUtf8 = parse.GetValue(lossyUtf8),
             };
-            return new RefineRunner(CreateConsole()).RunAsync(settings, ct);
+            var console = CreateConsole();
+            return new RefineRunner(console, new ProgressDisplay(console, _interactive, _time)).RunAsync(settings, ct);
         });
         return command;
     }
@@ -238,7 +243,8 @@ internal sealed class CliApp
                 StructuredOutput = !parse.GetValue(plain),
                 LossyUtf8 = parse.GetValue(lossyUtf8),
             };
-            return new AnnotateRunner(CreateConsole()).RunAsync(settings, ct);
+            var console = CreateConsole();
+            return new AnnotateRunner(console, new ProgressDisplay(console, _interactive, _time)).RunAsync(settings, ct);
         });
         return command;
     }

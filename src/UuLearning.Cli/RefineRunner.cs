@@ -8,7 +8,7 @@ namespace UuLearning.Cli;
 
 /// <summary>Runs <c>uulearning refine</c>: read, sample, embed, refine, evaluate, write. Every output file is written
 /// only at the end, each through a temporary file renamed into place.</summary>
-internal sealed class RefineRunner(IAnsiConsole console)
+internal sealed class RefineRunner(IAnsiConsole console, ProgressDisplay display)
 {
     /// <summary>Fewer labeled items than this in a class make the prior estimates meaningless.</summary>
     public const int MinimumPerClass = 2;
@@ -132,13 +132,9 @@ internal sealed class RefineRunner(IAnsiConsole console)
         RefinementResult? result = null;
         try
         {
-            await console.Progress()
-                .AutoClear(false)
-                .HideCompleted(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async ctx =>
+            await display.RunAsync(async addTask =>
                 {
-                    var embed = ctx.AddTask($"Embedding {texts.Length} texts ({s.Features})", maxValue: texts.Length);
+                    var embed = addTask($"Embedding {texts.Length} texts ({s.Features})", texts.Length);
                     var progress = new SynchronousProgress<int>(done => embed.Value = done);
                     try
                     {
@@ -155,7 +151,7 @@ internal sealed class RefineRunner(IAnsiConsole console)
                     embed.Value = texts.Length;
                     embed.StopTask();
 
-                    var train = ctx.AddTask($"Refining ({s.Rounds} rounds max)", maxValue: s.Rounds);
+                    var train = addTask($"Refining ({s.Rounds} rounds max)", s.Rounds);
                     try
                     {
                         await foreach (var update in refiner.RefineStreamingAsync(features, initial, sample, cancellationToken).ConfigureAwait(false))
@@ -166,8 +162,8 @@ internal sealed class RefineRunner(IAnsiConsole console)
                                 rounds.RemoveAt(rounds.Count - 1);
                             }
                             rounds.Add((update.Report, gold is null ? null : Metrics.Of(update.Labels, gold)));
-                            train.Value = update.Report.Round;
                             train.Description = $"Refining: round {update.Report.Round} done, {update.Report.Flips} flips";
+                            train.Value = update.Report.Round;
                             result = update.Result ?? result;
                         }
                     }
