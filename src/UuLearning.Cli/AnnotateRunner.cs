@@ -43,9 +43,9 @@ internal sealed class AnnotateRunner(IAnsiConsole console, ProgressDisplay displ
         }
 
         Uri? endpoint = null;
-        if (s.Endpoint is not null && !Uri.TryCreate(s.Endpoint, UriKind.Absolute, out endpoint))
+        if (s.Endpoint is not null && !(Uri.TryCreate(s.Endpoint, UriKind.Absolute, out endpoint) && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps)))
         {
-            throw new CliException($"The endpoint '{s.Endpoint}' is not an absolute URL (for example http://localhost:11434/v1).", ExitCodes.UsageError);
+            throw new CliException($"--endpoint '{s.Endpoint}' is not an absolute http or https URL (for example http://localhost:11434/v1); it comes from --endpoint, $UULEARNING_ENDPOINT or $OPENAI_BASE_URL.", ExitCodes.UsageError);
         }
         var clientOptions = new OpenAIClientOptions();
         if (endpoint is not null)

@@ -155,6 +155,7 @@ internal sealed class CliApp
             input, text, label, id, gold, labeled, labeledFile, labeledColumn, positive, negative, features, rounds, seed, loss, priors,
             select, relabel, keepInitial, output, report, chart, cacheDir, noCache, epochs, learningRate, batchSize, scorer, lossyUtf8,
         };
+        FlagRules.DifferentClassNames(command, positive, negative);
         command.SetAction((parse, ct) =>
         {
             var settings = new RefineSettings
@@ -211,11 +212,15 @@ internal sealed class CliApp
         var plain = new Option<bool>("--no-structured-output") { Description = "Do not ask for a JSON schema answer (for servers that do not support response_format)." };
         var lossyUtf8 = LossyUtf8Option();
         FlagRules.Range(concurrency, 1, 1024); // ChatClientPseudoLabelerOptions.MaxConcurrency's range
+        FlagRules.NotBlank(instruction, "say what the model must decide, for example \"Is this comment spam?\".");
+        FlagRules.NotBlank(positive, "give the class name the model answers with for the positive class.");
+        FlagRules.NotBlank(negative, "give the class name the model answers with for the negative class.");
 
         var command = new Command("annotate", "Label the texts of a CSV with an LLM through an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM); resumable.")
         {
             input, text, id, label, output, store, instruction, positive, negative, endpoint, model, apiKey, concurrency, plain, lossyUtf8,
         };
+        FlagRules.DifferentClassNames(command, positive, negative);
         command.SetAction((parse, ct) =>
         {
             string inputPath = parse.GetRequiredValue(input);

@@ -46,6 +46,31 @@ internal static class FlagRules
         option.CompletionSources.Add(allowed);
     }
 
+    /// <summary>A value with more than white space; <paramref name="advice"/> says what to give.</summary>
+    public static void NotBlank(Option<string> option, string advice) =>
+        option.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
+            {
+                result.AddError($"{option.Name} is empty; {advice}");
+            }
+        });
+
+    /// <summary>Two class names that differ when both are given (ignoring case and surrounding spaces, as the library
+    /// compares them).</summary>
+    public static void DifferentClassNames<T>(Command command, Option<T> positive, Option<T> negative)
+        where T : class? =>
+        command.Validators.Add(result =>
+            CheckDifferent(result, positive.Name, result.GetValue(positive) as string, negative.Name, result.GetValue(negative) as string));
+
+    private static void CheckDifferent(CommandResult result, string positiveFlag, string? positive, string negativeFlag, string? negative)
+    {
+        if (!string.IsNullOrWhiteSpace(positive) && string.Equals(positive.Trim(), negative?.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            result.AddError($"{positiveFlag} and {negativeFlag} are both '{positive.Trim()}'; give two different class names.");
+        }
+    }
+
     private static int? ParseInt(ArgumentResult result, string flag, int min, int max)
     {
         string text = Token(result);

@@ -72,4 +72,24 @@ public sealed class FlagValidationTests : TempFolderTest
         Assert.Contains("--labeled", run.Error, StringComparison.Ordinal);
         Assert.Contains("'fifty'", run.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--instruction", " ", "--instruction", "say what the model must decide")]
+    [InlineData("--positive", "", "--positive", "class name")]
+    [InlineData("--negative", "  ", "--negative", "class name")]
+    [InlineData("--negative", " Spam", "--positive and --negative", "two different class names")]
+    [InlineData("--endpoint", "localhost:11434", "--endpoint", "absolute http or https URL")]
+    public async Task Annotate_BadTextFlag_NamesTheFlag(string flag, string value, string named, string advice)
+    {
+        string input = Data.WriteCsv(PathOf("data.csv"));
+        var values = new Dictionary<string, string>
+        {
+            ["--instruction"] = "Spam?", ["--positive"] = "spam", ["--negative"] = "ham", ["--endpoint"] = "http://127.0.0.1:9/v1",
+        };
+        values[flag] = value;
+        var run = await CliRun.RunAsync(["annotate", "--input", input, "--model", "m", "--output", PathOf("labeled.csv"),
+            .. values.SelectMany(kv => new[] { kv.Key, kv.Value })]);
+        AssertNamesTheFlag(run, named, advice);
+        Assert.Equal(["data.csv"], Directory.GetFiles(Folder).Select(Path.GetFileName));
+    }
 }
