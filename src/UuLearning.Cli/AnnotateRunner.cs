@@ -95,7 +95,7 @@ internal sealed class AnnotateRunner(IAnsiConsole console, ProgressDisplay displ
                 }
                 task.Value = task.MaxValue;
                 task.StopTask();
-            }, showRemainingTime: true).ConfigureAwait(false);
+            }).ConfigureAwait(false);
 
         int labelIndex = Array.IndexOf(table.Header.ToArray(), s.LabelColumn);
         AtomicFile.WriteText(s.Output, writer =>

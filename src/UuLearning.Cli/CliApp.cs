@@ -92,6 +92,11 @@ internal sealed class CliApp
         return console;
     }
 
+    private static Option<bool> LossyUtf8Option() => new("--lossy-utf8")
+    {
+        Description = "Read bytes that are not valid UTF-8 as U+FFFD (with a warning) instead of stopping with the row and byte offset of the first.",
+    };
+
     private Command BuildCommands()
     {
         // A plain command named after the tool (a RootCommand would take the assembly's name, UuLearning.Cli, in help).
@@ -210,16 +215,18 @@ internal sealed class CliApp
         var apiKey = new Option<string?>("--api-key") { Description = "The API key. Default: $UULEARNING_API_KEY, $OPENAI_API_KEY (local servers need none)." };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 4 };
         var plain = new Option<bool>("--no-structured-output") { Description = "Do not ask for a JSON schema answer (for servers that do not support response_format)." };
+
+        var command = new Command("annotate", "Label the texts of a CSV with an LLM through an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM); resumable.")
+        {
+            input, text, id, label, output, store, instruction, positive, negative, endpoint, model, apiKey, concurrency, plain,
+        };
         var lossyUtf8 = LossyUtf8Option();
+        command.Options.Add(lossyUtf8);
+        // Checked while parsing, to name the flag (the library's messages name its options).
         FlagRules.Range(concurrency, 1, 1024); // ChatClientPseudoLabelerOptions.MaxConcurrency's range
         FlagRules.NotBlank(instruction, "say what the model must decide, for example \"Is this comment spam?\".");
         FlagRules.NotBlank(positive, "give the class name the model answers with for the positive class.");
         FlagRules.NotBlank(negative, "give the class name the model answers with for the negative class.");
-
-        var command = new Command("annotate", "Label the texts of a CSV with an LLM through an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM); resumable.")
-        {
-            input, text, id, label, output, store, instruction, positive, negative, endpoint, model, apiKey, concurrency, plain, lossyUtf8,
-        };
         FlagRules.DifferentClassNames(command, positive, negative);
         command.SetAction((parse, ct) =>
         {
@@ -233,6 +240,7 @@ internal sealed class CliApp
             var settings = new AnnotateSettings
             {
                 Input = inputPath,
+                LossyUtf8 = parse.GetValue(lossyUtf8),
                 TextColumn = parse.GetRequiredValue(text),
                 IdColumn = parse.GetValue(id),
                 LabelColumn = parse.GetRequiredValue(label),
@@ -246,18 +254,12 @@ internal sealed class CliApp
                 ApiKey = parse.GetValue(apiKey) ?? NonEmpty(_environment("UULEARNING_API_KEY")) ?? NonEmpty(_environment("OPENAI_API_KEY")),
                 Concurrency = parse.GetValue(concurrency),
                 StructuredOutput = !parse.GetValue(plain),
-                LossyUtf8 = parse.GetValue(lossyUtf8),
             };
             var console = CreateConsole();
-            return new AnnotateRunner(console, new ProgressDisplay(console, _interactive, _time)).RunAsync(settings, ct);
+            return new AnnotateRunner(console, new ProgressDisplay(console, _interactive, _time, showRemainingTime: true)).RunAsync(settings, ct);
         });
         return command;
     }
-
-    private static Option<bool> LossyUtf8Option() => new("--lossy-utf8")
-    {
-        Description = "Read bytes that are not valid UTF-8 as U+FFFD (with a warning) instead of stopping with the row and byte offset of the first.",
-    };
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

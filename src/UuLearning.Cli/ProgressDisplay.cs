@@ -15,17 +15,20 @@ internal sealed class ProgressDisplay
     private readonly IAnsiConsole _console;
     private readonly bool _live;
     private readonly TimeProvider _time;
+    private readonly bool _showRemainingTime;
 
     /// <param name="console">Where to show progress.</param>
     /// <param name="live">Live bars (a terminal) rather than lines.</param>
     /// <param name="time">The clock of the line display.</param>
     /// <param name="interval">The longest silence between lines. Default: <see cref="DefaultInterval"/>.</param>
-    public ProgressDisplay(IAnsiConsole console, bool live, TimeProvider time, TimeSpan? interval = null)
+    /// <param name="showRemainingTime">Show an estimate of the time left on a terminal.</param>
+    public ProgressDisplay(IAnsiConsole console, bool live, TimeProvider time, TimeSpan? interval = null, bool showRemainingTime = false)
     {
         _console = console;
         _live = live;
         _time = time;
         Interval = interval ?? DefaultInterval;
+        _showRemainingTime = showRemainingTime;
     }
 
     /// <summary>The longest silence between lines on a redirected output.</summary>
@@ -34,13 +37,12 @@ internal sealed class ProgressDisplay
     /// <summary>Runs <paramref name="work"/>, which adds its tasks through the function it is given (description,
     /// total) and updates them.</summary>
     /// <param name="work">The work.</param>
-    /// <param name="showRemainingTime">Show an estimate of the time left on a terminal.</param>
-    public async Task RunAsync(Func<Func<string, double, IProgressTask>, Task> work, bool showRemainingTime = false)
+    public async Task RunAsync(Func<Func<string, double, IProgressTask>, Task> work)
     {
         if (_live)
         {
             var columns = new List<ProgressColumn> { new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn() };
-            if (showRemainingTime)
+            if (_showRemainingTime)
             {
                 columns.Add(new RemainingTimeColumn());
             }
