@@ -81,6 +81,7 @@ public sealed class CsvEncodingTests : TempFolderTest
 
     [Theory]
     [MemberData(nameof(InvalidSequences))]
+    [Trait("Category", "TimeSensitive")]
     public async Task Annotate_InvalidUtf8_NamesRowAndByteOffsetAndWritesNothing(string what, byte[] bad)
     {
         var (file, offset) = WithBadBytes(badRow: 7, bad);
@@ -101,6 +102,7 @@ public sealed class CsvEncodingTests : TempFolderTest
     }
 
     [Fact]
+    [Trait("Category", "TimeSensitive")]
     public async Task Annotate_InvalidUtf8InTheHeader_SaysHeaderRow()
     {
         File.WriteAllBytes(PathOf("data.csv"), [.. "id,te"u8, 0xFF, .. "xt\r\n1,hello\r\n"u8]);
@@ -113,6 +115,7 @@ public sealed class CsvEncodingTests : TempFolderTest
     }
 
     [Fact]
+    [Trait("Category", "TimeSensitive")]
     public async Task Annotate_InvalidUtf8WithLossyUtf8_ReplacesTheBadBytesAndSaysSo()
     {
         var (file, _) = WithBadBytes(badRow: 2, [0xFF]);
@@ -166,6 +169,7 @@ public sealed class CsvEncodingTests : TempFolderTest
     }
 
     [Fact]
+    [Trait("Category", "TimeSensitive")]
     public async Task Annotate_Utf8Bom_IsAccepted()
     {
         var data = TestData.Create(12, flipRate: 0, abstainRate: 0, seed: 5);
@@ -183,6 +187,7 @@ public sealed class CsvEncodingTests : TempFolderTest
     }
 
     [Fact]
+    [Trait("Category", "TimeSensitive")]
     public async Task Annotate_TrickyTexts_SurviveByteExactInTheirField()
     {
         var rows = TrickyTexts.Select((t, i) => new[] { "t" + i, t, i % 2 == 0 ? "1" : "0" }).ToList();
@@ -205,6 +210,7 @@ public sealed class CsvEncodingTests : TempFolderTest
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task Refine_TrickyIds_SurviveByteExactInTheOutput()
     {
         var data = TestData.Create(200, flipRate: 0.2, abstainRate: 0, seed: 9);

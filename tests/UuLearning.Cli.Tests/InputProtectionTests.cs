@@ -123,6 +123,7 @@ public sealed class InputProtectionTests : TempFolderTest
     }
 
     [Fact]
+    [Trait("Category", "TimeSensitive")]
     public async Task Annotate_OutputIsTheInput_Refuses()
     {
         string input = Data.WriteCsv(PathOf("data.csv"));
@@ -132,6 +133,7 @@ public sealed class InputProtectionTests : TempFolderTest
     }
 
     [Fact]
+    [Trait("Category", "TimeSensitive")]
     public async Task Annotate_OutputIsASymlinkToTheInput_Refuses()
     {
         string input = Data.WriteCsv(PathOf("data.csv"));
@@ -142,6 +144,7 @@ public sealed class InputProtectionTests : TempFolderTest
     }
 
     [Fact]
+    [Trait("Category", "TimeSensitive")]
     public async Task Annotate_OutputIsAHardLinkToTheInput_Refuses()
     {
         string input = Data.WriteCsv(PathOf("data.csv"));
@@ -152,6 +155,7 @@ public sealed class InputProtectionTests : TempFolderTest
     }
 
     [Fact]
+    [Trait("Category", "TimeSensitive")]
     public async Task Annotate_StoreIsTheInput_Refuses()
     {
         string input = Data.WriteCsv(PathOf("data.csv"));
@@ -162,6 +166,7 @@ public sealed class InputProtectionTests : TempFolderTest
     }
 
     [Fact]
+    [Trait("Category", "TimeSensitive")]
     public async Task Annotate_OutputIsTheStore_Refuses()
     {
         string input = Data.WriteCsv(PathOf("data.csv"));

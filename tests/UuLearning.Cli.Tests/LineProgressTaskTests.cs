@@ -6,6 +6,7 @@ using Spectre.Console;
 namespace UuLearning.Cli.Tests;
 
 /// <summary>The progress lines of a redirected output, under a fake clock: no test here waits for real time.</summary>
+[Trait("Category", "TimeSensitive")]
 public sealed partial class LineProgressTaskTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);

@@ -6,6 +6,7 @@ using UuLearning.Tests;
 namespace UuLearning.Cli.Tests;
 
 /// <summary>Progress on a redirected output (a pipe, a log file, CI): plain lines, at least one per 5 % of the work.</summary>
+[Trait("Category", "TimeSensitive")]
 public sealed partial class ProgressOutputTests : TempFolderTest
 {
     private static string Truth(string text) => text.Contains("free", StringComparison.Ordinal) ? "spam" : "ham";
