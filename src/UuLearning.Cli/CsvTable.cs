@@ -132,12 +132,14 @@ internal sealed class CsvTable
         {
             using var csv = CsvReader.Create(bytes, CsvReaderOptions.Default with { TrackLineNumbers = true });
             var header = csv.Headers;
+            bool inData = false;
             while (csv.Read())
             {
                 if (csv.ByteOffset > offset)
                 {
-                    break; // past it: it was in the header
+                    break; // past it: it was in the header (or, if a record started before it, between fields)
                 }
+                inData = true;
                 for (int i = 0; i < csv.FieldCount; i++)
                 {
                     if (!Utf8.IsValid(csv.GetRawSpan(i)))
@@ -147,7 +149,7 @@ internal sealed class CsvTable
                     }
                 }
             }
-            return $"header row (line 1), {bad}";
+            return inData ? bad : $"header row (line 1), {bad}";
         }
         catch (CsvFormatException)
         {
