@@ -10,17 +10,18 @@ namespace UuLearning.Cli;
 /// <summary>Runs <c>uulearning annotate</c>: labels each text with a chat model through the library's
 /// <see cref="ChatClientPseudoLabeler"/>, keeping every answer in a JSONL store so a second run continues where the
 /// first stopped, and writes the input with the label column added (or replaced).</summary>
-internal sealed class AnnotateRunner(IAnsiConsole console)
+internal sealed class AnnotateRunner(IAnsiConsole console, ProgressDisplay display)
 {
     public async Task<int> RunAsync(AnnotateSettings s, CancellationToken cancellationToken)
     {
         AtomicFile.EnsureWritable(s.Output, "--output");
         AtomicFile.EnsureWritable(s.Store, "--store");
-        if (Path.GetFullPath(s.Output) == Path.GetFullPath(s.Input))
+        OutputGuard.EnsureSeparate([("--input", s.Input)], [("--output", s.Output), ("--store", s.Store)]);
+        var table = CsvTable.Read(s.Input, lossyUtf8: s.LossyUtf8);
+        if (table.LossyUtf8Note is not null)
         {
-            throw new CliException("--output must differ from --input (the input is never overwritten).", ExitCodes.UsageError);
+            console.MarkupLine("[yellow]" + Markup.Escape("warning: " + table.LossyUtf8Note) + "[/]");
         }
-        var table = CsvTable.Read(s.Input);
         int textColumn = table.Column(s.TextColumn, "--text-column");
         string[] ids;
         if (s.IdColumn is null && !table.HasColumn("id"))
@@ -42,9 +43,9 @@ internal sealed class AnnotateRunner(IAnsiConsole console)
         }
 
         Uri? endpoint = null;
-        if (s.Endpoint is not null && !Uri.TryCreate(s.Endpoint, UriKind.Absolute, out endpoint))
+        if (s.Endpoint is not null && !(Uri.TryCreate(s.Endpoint, UriKind.Absolute, out endpoint) && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps)))
         {
-            throw new CliException($"The endpoint '{s.Endpoint}' is not an absolute URL (for example http://localhost:11434/v1).", ExitCodes.UsageError);
+            throw new CliException($"--endpoint '{s.Endpoint}' is not an absolute http or https URL (for example http://localhost:11434/v1); it comes from --endpoint, $UULEARNING_ENDPOINT or $OPENAI_BASE_URL.", ExitCodes.UsageError);
         }
         var clientOptions = new OpenAIClientOptions();
         if (endpoint is not null)
@@ -76,12 +77,9 @@ internal sealed class AnnotateRunner(IAnsiConsole console)
         var items = ids.Select((id, i) => new LabelingItem(id, table.Rows[i][textColumn])).ToArray();
         IReadOnlyList<PseudoLabelResult> results = [];
         LabelingProgress? last = null;
-        await console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .StartAsync(async ctx =>
+        await display.RunAsync(async addTask =>
             {
-                var task = ctx.AddTask($"Labeling {items.Length} texts with {s.Model}", maxValue: Math.Max(1, items.Length));
+                var task = addTask($"Labeling {items.Length} texts with {s.Model}", Math.Max(1, items.Length));
                 var progress = new SynchronousProgress<LabelingProgress>(p =>
                 {
                     last = p;

@@ -5,6 +5,9 @@ internal sealed record AnnotateSettings
 {
     public required string Input { get; init; }
 
+    /// <summary>Read invalid UTF-8 as U+FFFD instead of failing (<c>--lossy-utf8</c>).</summary>
+    public bool LossyUtf8 { get; init; }
+
     public required string TextColumn { get; init; }
 
     public string? IdColumn { get; init; }

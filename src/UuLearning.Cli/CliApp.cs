@@ -15,17 +15,21 @@ internal sealed class CliApp
     private readonly TextWriter _error;
     private readonly Func<string, string?> _environment;
     private readonly bool _interactive;
+    private readonly TimeProvider _time;
 
     /// <param name="output">The terminal display (progress, tables, help).</param>
     /// <param name="error">Error lines.</param>
     /// <param name="environment">Reads environment variables (tests pass their own). Default: the process's.</param>
     /// <param name="interactive">Whether <paramref name="output"/> is a terminal (live progress and colours).</param>
-    public CliApp(TextWriter output, TextWriter error, Func<string, string?>? environment = null, bool interactive = false)
+    /// <param name="timeProvider">The clock of the progress lines on a redirected output. Default: the system's.</param>
+    public CliApp(TextWriter output, TextWriter error, Func<string, string?>? environment = null, bool interactive = false,
+        TimeProvider? timeProvider = null)
     {
         _output = output;
         _error = error;
         _environment = environment ?? Environment.GetEnvironmentVariable;
         _interactive = interactive;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
@@ -88,6 +92,11 @@ internal sealed class CliApp
         return console;
     }
 
+    private static Option<bool> LossyUtf8Option() => new("--lossy-utf8")
+    {
+        Description = "Read bytes that are not valid UTF-8 as U+FFFD (with a warning) instead of stopping with the row and byte offset of the first.",
+    };
+
     private Command BuildCommands()
     {
         // A plain command named after the tool (a RootCommand would take the assembly's name, UuLearning.Cli, in help).
@@ -115,17 +124,17 @@ internal sealed class CliApp
         var positive = new Option<string?>("--positive") { Description = "The positive class name used in the label columns (besides 1/true/yes)." };
         var negative = new Option<string?>("--negative") { Description = "The negative class name used in the label columns (besides 0/false/no)." };
         var features = new Option<string>("--features") { Description = "Text representation: hashing (word and character n-grams, fast, default) or minilm (all-MiniLM-L6-v2 sentence embeddings, offline, cached on disk).", DefaultValueFactory = _ => FeatureFactory.Hashing };
-        features.AcceptOnlyFromAmong(FeatureFactory.Names);
+        FlagRules.OneOf(features, FeatureFactory.Names);
         var rounds = new Option<int>("--rounds") { Description = "The most refinement rounds.", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed for the labeled draw and the training.", DefaultValueFactory = _ => 0 };
         var loss = new Option<string>("--loss") { Description = "Training objective: robust-uu (default), uu, or pn (trust the noisy labels; ablation).", DefaultValueFactory = _ => "robust-uu" };
-        loss.AcceptOnlyFromAmong("robust-uu", "uu", "pn");
+        FlagRules.OneOf(loss, "robust-uu", "uu", "pn");
         var priors = new Option<string>("--priors") { Description = "Class-prior estimates: few-label (from the labeled sample, default) or oracle (RESEARCH SETTING: computed from the whole gold column; no real user has it).", DefaultValueFactory = _ => "few-label" };
-        priors.AcceptOnlyFromAmong("few-label", "oracle");
+        FlagRules.OneOf(priors, "few-label", "oracle");
         var select = new Option<string>("--select") { Description = "Which labels to return: do-no-harm (the initial labels unless a refined round is clearly better, judged on every item through calibrated posteriors and checked against the labeled sample; default) or last (the last round, the paper's).", DefaultValueFactory = _ => "do-no-harm" };
-        select.AcceptOnlyFromAmong("do-no-harm", "last");
+        FlagRules.OneOf(select, "do-no-harm", "last");
         var relabel = new Option<string>("--relabel") { Description = "How each round turns scores into labels: posterior (P(y | score, initial label) calibrated on the labeled sample, default) or sign (the paper's sign(g(x))).", DefaultValueFactory = _ => "posterior" };
-        relabel.AcceptOnlyFromAmong("posterior", "sign");
+        FlagRules.OneOf(relabel, "posterior", "sign");
         var folds = new Option<int>("--folds") { Description = "Cross-fitting folds: each item is scored by a scorer that never saw its label (1 = in-sample, one training per round).", DefaultValueFactory = _ => 5 };
         var review = new Option<string?>("--review") { Description = "Write the items most likely mislabeled in the returned labels (id,text,initial,refined,posterior), least certain first." };
         var reviewCount = new Option<int>("--review-count") { Description = "How many items --review lists.", DefaultValueFactory = _ => 100 };
@@ -138,13 +147,24 @@ internal sealed class CliApp
         var learningRate = new Option<double?>("--learning-rate") { Description = "Advanced: learning rate (library default 0.01)." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Advanced: mini-batch size (library default 64)." };
         var scorer = new Option<string>("--scorer") { Description = "Advanced: scorer, linear (default) or mlp (one hidden layer of 128).", DefaultValueFactory = _ => "linear" };
-        scorer.AcceptOnlyFromAmong("linear", "mlp");
+        FlagRules.OneOf(scorer, "linear", "mlp");
+        // The library's ranges (IterativeRefinerOptions, UuTrainerOptions), checked here to name the flag.
+        FlagRules.Range(labeled, 1, int.MaxValue);
+        FlagRules.Range(rounds, 1, 100);
+        FlagRules.Range(folds, 1, 20);
+        FlagRules.Range(reviewCount, 1, int.MaxValue);
+        FlagRules.Range(seed, int.MinValue, int.MaxValue);
+        FlagRules.Range(epochs, 1, 10_000);
+        FlagRules.Range(batchSize, 2, 1_000_000);
+        FlagRules.PositiveUpTo(learningRate, 10);
+        var lossyUtf8 = LossyUtf8Option();
 
         var command = new Command("refine", "Refine the noisy labels of a CSV with a few gold labels; evaluate against a gold column if given.")
         {
             input, text, label, id, gold, labeled, labeledFile, labeledColumn, positive, negative, features, rounds, seed, loss, priors,
-            select, relabel, folds, review, reviewCount, output, report, chart, cacheDir, noCache, epochs, learningRate, batchSize, scorer,
+            select, relabel, folds, review, reviewCount, output, report, chart, cacheDir, noCache, epochs, learningRate, batchSize, scorer, lossyUtf8,
         };
+        FlagRules.DifferentClassNames(command, positive, negative);
         command.SetAction((parse, ct) =>
         {
             var settings = new RefineSettings
@@ -177,8 +197,10 @@ internal sealed class CliApp
                 LearningRate = parse.GetValue(learningRate),
                 BatchSize = parse.GetValue(batchSize),
                 Scorer = parse.GetRequiredValue(scorer),
+                LossyUtf8 = parse.GetValue(lossyUtf8),
             };
-            return new RefineRunner(CreateConsole()).RunAsync(settings, ct);
+            var console = CreateConsole();
+            return new RefineRunner(console, new ProgressDisplay(console, _interactive, _time)).RunAsync(settings, ct);
         });
         return command;
     }
@@ -204,6 +226,14 @@ internal sealed class CliApp
         {
             input, text, id, label, output, store, instruction, positive, negative, endpoint, model, apiKey, concurrency, plain,
         };
+        var lossyUtf8 = LossyUtf8Option();
+        command.Options.Add(lossyUtf8);
+        // Checked while parsing, to name the flag (the library's messages name its options).
+        FlagRules.Range(concurrency, 1, 1024); // ChatClientPseudoLabelerOptions.MaxConcurrency's range
+        FlagRules.NotBlank(instruction, "say what the model must decide, for example \"Is this comment spam?\".");
+        FlagRules.NotBlank(positive, "give the class name the model answers with for the positive class.");
+        FlagRules.NotBlank(negative, "give the class name the model answers with for the negative class.");
+        FlagRules.DifferentClassNames(command, positive, negative);
         command.SetAction((parse, ct) =>
         {
             string inputPath = parse.GetRequiredValue(input);
@@ -216,6 +246,7 @@ internal sealed class CliApp
             var settings = new AnnotateSettings
             {
                 Input = inputPath,
+                LossyUtf8 = parse.GetValue(lossyUtf8),
                 TextColumn = parse.GetRequiredValue(text),
                 IdColumn = parse.GetValue(id),
                 LabelColumn = parse.GetRequiredValue(label),
@@ -230,7 +261,8 @@ internal sealed class CliApp
                 Concurrency = parse.GetValue(concurrency),
                 StructuredOutput = !parse.GetValue(plain),
             };
-            return new AnnotateRunner(CreateConsole()).RunAsync(settings, ct);
+            var console = CreateConsole();
+            return new AnnotateRunner(console, new ProgressDisplay(console, _interactive, _time, showRemainingTime: true)).RunAsync(settings, ct);
         });
         return command;
     }

@@ -8,7 +8,7 @@ namespace UuLearning.Cli;
 
 /// <summary>Runs <c>uulearning refine</c>: read, sample, embed, refine, evaluate, write. Every output file is written
 /// only at the end, each through a temporary file renamed into place.</summary>
-internal sealed class RefineRunner(IAnsiConsole console)
+internal sealed class RefineRunner(IAnsiConsole console, ProgressDisplay display)
 {
     /// <summary>Fewer labeled items than this in a class make the prior estimates meaningless.</summary>
     public const int MinimumPerClass = 2;
@@ -23,8 +23,11 @@ internal sealed class RefineRunner(IAnsiConsole console)
         AtomicFile.EnsureWritable(s.Report, "--report");
         AtomicFile.EnsureWritable(s.Chart, "--chart");
         AtomicFile.EnsureWritable(s.Review, "--review");
+        OutputGuard.EnsureSeparate([("--input", s.Input), ("--labeled-file", s.LabeledFile)],
+            [("--output", s.Output), ("--report", s.Report), ("--chart", s.Chart), ("--review", s.Review)]);
 
-        var table = CsvTable.Read(s.Input);
+        var table = CsvTable.Read(s.Input, lossyUtf8: s.LossyUtf8);
+        Warn(table);
         if (table.Count == 0)
         {
             throw new CliException($"Input file '{s.Input}' has a header but no data rows.");
@@ -141,13 +144,9 @@ internal sealed class RefineRunner(IAnsiConsole console)
         RefinementResult? result = null;
         try
         {
-            await console.Progress()
-                .AutoClear(false)
-                .HideCompleted(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async ctx =>
+            await display.RunAsync(async addTask =>
                 {
-                    var embed = ctx.AddTask($"Embedding {texts.Length} texts ({s.Features})", maxValue: texts.Length);
+                    var embed = addTask($"Embedding {texts.Length} texts ({s.Features})", texts.Length);
                     var progress = new SynchronousProgress<int>(done => embed.Value = done);
                     try
                     {
@@ -164,7 +163,7 @@ internal sealed class RefineRunner(IAnsiConsole console)
                     embed.Value = texts.Length;
                     embed.StopTask();
 
-                    var train = ctx.AddTask($"Refining ({s.Rounds} rounds max)", maxValue: s.Rounds);
+                    var train = addTask($"Refining ({s.Rounds} rounds max)", s.Rounds);
                     try
                     {
                         await foreach (var update in refiner.RefineStreamingAsync(features, initial, sample, cancellationToken).ConfigureAwait(false))
@@ -175,8 +174,8 @@ internal sealed class RefineRunner(IAnsiConsole console)
                                 rounds.RemoveAt(rounds.Count - 1);
                             }
                             rounds.Add((update.Report, evaluationGold is null ? null : Metrics.Of(update.Labels, evaluationGold)));
-                            train.Value = update.Report.Round;
                             train.Description = $"Refining: round {update.Report.Round} done, {update.Report.Flips} flips";
+                            train.Value = update.Report.Round;
                             result = update.Result ?? result;
                         }
                     }
@@ -262,28 +261,18 @@ internal sealed class RefineRunner(IAnsiConsole console)
         {
             throw new CliException("Give exactly one of --labeled N (with --gold-column: evaluation mode) or --labeled-file sample.csv.", ExitCodes.UsageError);
         }
-        if (s.Labeled is int n)
+        // --labeled, --rounds and the trainer flags are range-checked while parsing (FlagRules).
+        if (s.Labeled is not null && s.GoldColumn is null)
         {
-            if (s.GoldColumn is null)
-            {
-                throw new CliException("--labeled N draws the labeled sample from the gold column: give --gold-column too, or use --labeled-file.", ExitCodes.UsageError);
-            }
-            if (n < 1)
-            {
-                throw new CliException("--labeled must be at least 1 (about 50 is typical).", ExitCodes.UsageError);
-            }
+            throw new CliException("--labeled N draws the labeled sample from the gold column: give --gold-column too, or use --labeled-file.", ExitCodes.UsageError);
         }
-        if (s.Rounds is < 1 or > 100)
+    }
+
+    private void Warn(CsvTable table)
+    {
+        if (table.LossyUtf8Note is not null)
         {
-            throw new CliException("--rounds must be between 1 and 100.", ExitCodes.UsageError);
-        }
-        if (s.Folds is < 1 or > 20)
-        {
-            throw new CliException("--folds must be between 1 and 20 (1 scores in-sample).", ExitCodes.UsageError);
-        }
-        if (s.ReviewCount < 1)
-        {
-            throw new CliException("--review-count must be at least 1.", ExitCodes.UsageError);
+            console.MarkupLine("[yellow]" + Markup.Escape("warning: " + table.LossyUtf8Note) + "[/]");
         }
     }
 
@@ -308,9 +297,10 @@ internal sealed class RefineRunner(IAnsiConsole console)
         return new LabeledSample(drawn.Indices.Select(i => withGold[i]).ToArray(), drawn.Labels, SampleDesign.UniformRandom);
     }
 
-    private static LabeledSample ReadLabeledFile(RefineSettings s, string[] ids)
+    private LabeledSample ReadLabeledFile(RefineSettings s, string[] ids)
     {
-        var file = CsvTable.Read(s.LabeledFile!, "Labeled file");
+        var file = CsvTable.Read(s.LabeledFile!, "Labeled file", s.LossyUtf8);
+        Warn(file);
         string idName = s.IdColumn ?? "id";
         int idColumn = file.Column(idName, "--id-column, in the labeled file");
         int labelColumn = file.Column(s.LabeledColumn, "--labeled-column");

@@ -63,4 +63,7 @@ internal sealed record RefineSettings
     public string Scorer { get; init; } = "linear";
 
     public bool Quiet { get; init; }
+
+    /// <summary>Read invalid UTF-8 as U+FFFD instead of failing (<c>--lossy-utf8</c>).</summary>
+    public bool LossyUtf8 { get; init; }
 }

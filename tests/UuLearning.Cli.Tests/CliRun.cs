@@ -5,11 +5,14 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
 {
     public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    public static async Task<CliRun> RunAsync(IDictionary<string, string>? environment, params string[] args)
+    public static Task<CliRun> RunAsync(IDictionary<string, string>? environment, params string[] args) =>
+        RunAsync(environment, TimeProvider.System, args);
+
+    public static async Task<CliRun> RunAsync(IDictionary<string, string>? environment, TimeProvider time, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var app = new CliApp(output, error, name => environment is not null && environment.TryGetValue(name, out var v) ? v : null);
+        var app = new CliApp(output, error, name => environment is not null && environment.TryGetValue(name, out var v) ? v : null, timeProvider: time);
         int code = await app.RunAsync(args);
         return new CliRun(code, output.ToString(), error.ToString());
     }
