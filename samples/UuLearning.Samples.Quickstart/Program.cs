@@ -125,11 +125,15 @@ async Task RefineAsync(Action refresh)
 }
 
 using var refined = result ?? throw new InvalidOperationException("The refinement returned no result.");
-var finalAccuracy = Accuracy(refined.Labels, gold);
+// The labeled sample's items come back with their gold label: score the returned labels on the other items only.
+var outside = Enumerable.Range(0, rows.Count).Except(sample.Indices).ToArray();
+var finalAccuracy = outside.Average(i => (refined.Labels[i] == PseudoLabel.Positive) == gold[i] ? 1.0 : 0.0);
 AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Stopped: {0} Returned: {1}.", Markup.Escape(refined.StopDetail),
-    refined.ChosenRound == 0 ? "the initial labels (they agreed best with the gold sample)" : $"round {refined.ChosenRound}");
-AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Accuracy on all {0:N0} items: initial {1:0.0%} (abstentions as errors; {2:0.0%} on the {3:N0} labeled) -> refined {4:0.0%}[/] ({5} relabeling rule); {6:N0} labels changed.",
-    rows.Count, initialAccuracyAll, initialAccuracyOnLabeled, initialLabeled, finalAccuracy, refiner.Options.Relabeling, refined.Decisions.Count(d => d.Changed));
+    refined.ChosenRound == 0 ? "the initial labels (no round showed a clear gain over them)" : $"round {refined.ChosenRound}");
+AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Accuracy: initial {0:0.0%} on all {1:N0} items (abstentions as errors; {2:0.0%} on the {3:N0} labeled) -> returned {4:0.0%} on the {5:N0} items outside the gold sample[/]; {6:N0} labels changed.",
+    initialAccuracyAll, rows.Count, initialAccuracyOnLabeled, initialLabeled, finalAccuracy, outside.Length, refined.ChangedCount);
+AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Estimated without gold (what a user sees): returned labels {0}, initial labels {1}.",
+    refined.EstimatedAccuracy, refined.InitialEstimatedAccuracy);
 
 // 3. The refined labels, one row per item.
 var labelsPath = Path.Combine(outputDirectory, "refined-labels.csv");

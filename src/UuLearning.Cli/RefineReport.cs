@@ -49,6 +49,9 @@ internal sealed record RefineReport
 
     public required int ChosenRound { get; init; }
 
+    /// <summary>Whether the returned labels are the chosen round's cautious variant (initial labels, confident flips only).</summary>
+    public bool ConfidentFlipsOnly { get; init; }
+
     /// <summary>Why the returned labels were chosen (the do-no-harm evidence per round).</summary>
     public required string SelectionDetail { get; init; }
 

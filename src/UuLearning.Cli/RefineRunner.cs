@@ -214,6 +214,7 @@ internal sealed class RefineRunner(IAnsiConsole console, ProgressDisplay display
                 InitialSampleAgreement = Enumerable.Range(0, sample.Count)
                     .Count(k => (initial[sample.Indices[k]] == PseudoLabel.Positive) == sample.Labels[k]) / (double)sample.Count,
                 ChosenRound = result.ChosenRound,
+                ConfidentFlipsOnly = result.ConfidentFlipsOnly,
                 SelectionDetail = result.SelectionDetail,
                 EstimatedAccuracy = Of(result.EstimatedAccuracy),
                 InitialEstimatedAccuracy = Of(result.InitialEstimatedAccuracy),
@@ -428,7 +429,7 @@ internal sealed class RefineRunner(IAnsiConsole console, ProgressDisplay display
             table.AddRow(cells.ToArray());
         }
         console.Write(table);
-        console.MarkupLine(Markup.Escape($"Returned {(report.ChosenRound == 0 ? "the initial labels" : $"round {report.ChosenRound}")} ({report.Selection}). {report.SelectionDetail} {report.StopDetail}"));
+        console.MarkupLine(Markup.Escape($"Returned {(report.ChosenRound == 0 ? "the initial labels" : $"round {report.ChosenRound}{(report.ConfidentFlipsOnly ? " (confident flips only)" : "")}")} ({report.Selection}). {report.SelectionDetail} {report.StopDetail}"));
         console.MarkupLine(Markup.Escape(string.Create(Inv,
             $"Estimated accuracy outside the labeled sample: returned labels {Format(report.EstimatedAccuracy)}, initial labels {Format(report.InitialEstimatedAccuracy)}.")));
         console.MarkupLine(Markup.Escape(string.Create(Inv, $"{report.Changed} of {report.Items} labels changed; labeled sample {report.LabeledSample.Size} ({report.LabeledSample.Positives} positive, {report.LabeledSample.Negatives} negative).")));

@@ -49,8 +49,11 @@ public sealed class FlagValidationTests : TempFolderTest
     [InlineData("--features", "word2vec", "hashing, minilm")]
     [InlineData("--loss", "hinge", "robust-uu, uu, pn")]
     [InlineData("--priors", "guess", "few-label, oracle")]
-    [InlineData("--select", "first", "best, last")]
+    [InlineData("--select", "first", "do-no-harm, last")]
     [InlineData("--relabel", "vote", "posterior, sign")]
+    [InlineData("--folds", "0", "between 1 and 20")]
+    [InlineData("--folds", "21", "between 1 and 20")]
+    [InlineData("--review-count", "0", "at least 1")]
     [InlineData("--scorer", "cnn", "linear, mlp")]
     public async Task Refine_BadFlagValue_NamesTheFlag(string flag, string value, string allowed)
     {

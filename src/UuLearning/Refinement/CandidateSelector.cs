@@ -136,15 +136,16 @@ internal sealed class CandidateSelector
         return Right(p, other) > threshold ? other : initial;
     }
 
-    /// <summary>Picks the eligible candidate whose gain has the highest lower bound, or none (keep the initial labels).
-    /// Taking the best lower bound rather than the best point estimate resists the winner's curse of picking by noise.</summary>
+    /// <summary>Picks the eligible candidate with the highest estimated gain, or none (keep the initial labels). Every
+    /// eligible candidate has already passed the non-inferiority test, so the choice among them can follow the estimate;
+    /// ranking by lower bounds instead would prefer cautious candidates with narrow intervals over large, clear gains.</summary>
     /// <returns>The index into <paramref name="assessments"/>, or -1.</returns>
     public static int Choose(IReadOnlyList<CandidateAssessment> assessments)
     {
         int best = -1;
         for (int c = 0; c < assessments.Count; c++)
         {
-            if (assessments[c].Eligible && (best < 0 || assessments[c].GainInterval.Lower > assessments[best].GainInterval.Lower))
+            if (assessments[c].Eligible && (best < 0 || assessments[c].Gain > assessments[best].Gain))
             {
                 best = c;
             }

@@ -33,7 +33,7 @@ public sealed class IterativeRefinerOptions
     /// (a non-inferiority test). 0 demands a gain proven at the confidence level, which 50 labels rarely give unless the
     /// gain is large.</summary>
     /// <value>Default 0.01 (one accuracy point); 0 to 0.2.</value>
-    public double HarmTolerance { get; set; } = double.Parse(Environment.GetEnvironmentVariable("UU_MARGIN") ?? "0.01", CultureInfo.InvariantCulture);
+    public double HarmTolerance { get; set; } = 0.01;
 
     /// <summary>Each round also offers a cautious candidate: the initial labels with only the items flipped whose
     /// posterior gives the other class more than this. Few, confident flips can prove a gain that 50 labels cannot prove

@@ -8,14 +8,15 @@ namespace UuLearning;
 /// <para>Fitting the label's weight jointly with the score's, on the gold sample, is what makes the posterior honest when
 /// the labeler's errors depend on the item: the naive-Bayes product P(y | s) P(l | y) assumes the score and the label
 /// are independent given y, which they are not (the score was learned from those labels). With 50 labels the fit is
-/// regularised (a Gaussian prior of variance <c>1 / Ridge</c> on the two slopes).</para>
+/// regularised (a Gaussian prior of variance <c>1 / Ridge</c> = 20 on the two standardised slopes: a ridge of 1 made
+/// the posteriors under-confident on the project's datasets, measured in docs/evaluation.md).</para>
 /// <para>A sample drawn by class (<see cref="SampleDesign.StratifiedByClass"/>) is reweighted so its class mix is the
 /// corpus's prior pi (a case-control correction); a uniform sample is used as drawn.</para>
 /// </remarks>
 internal sealed class PosteriorModel
 {
     /// <summary>L2 penalty on the two slopes (standardised inputs).</summary>
-    internal static readonly double Ridge = double.Parse(Environment.GetEnvironmentVariable("UU_RIDGE") ?? "0.05", System.Globalization.CultureInfo.InvariantCulture);
+    internal const double Ridge = 0.05;
 
     /// <summary>A small L2 penalty on the intercept, so a one-class sample stays finite.</summary>
     internal const double InterceptRidge = 0.01;

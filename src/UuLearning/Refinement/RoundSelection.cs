@@ -6,9 +6,10 @@ public enum RoundSelection
     /// <summary>
     /// Do no harm: return the initial labels unless the evidence says a refined round is better. Each round's labels are
     /// judged against the initial labels on every item outside the labeled sample through calibrated posteriors; a round
-    /// qualifies when the interval of its estimated gain lies above zero (the calibration's noise measured by a bootstrap
-    /// of the labeled sample) and the labeled sample's paired count (items where the two labelings differ, each judged
-    /// leave-one-out) is not against it. Among qualifying rounds, the one with the highest lower bound wins.
+    /// qualifies when its estimated gain is positive and the gain's one-sided lower bound is above minus
+    /// <see cref="IterativeRefinerOptions.HarmTolerance"/>. The labeled sample's paired residuals (items where the two labelings differ, each judged
+    /// leave-one-out) corrects the estimate. Among qualifying candidates (each round's full relabeling and its cautious,
+    /// confident-flips-only variant), the one with the highest estimated gain wins.
     /// </summary>
     DoNoHarm = 0,
 

@@ -115,13 +115,14 @@ public class CandidateSelectorTests
         Assert.Equal(expected, CandidateSelector.Relabel(p, initial, threshold));
 
     [Fact]
-    public void Choose_PicksTheEligibleCandidateWithTheHighestLowerBound_OrNone()
+    public void Choose_PicksTheEligibleCandidateWithTheHighestGain_OrNone()
     {
-        static CandidateAssessment A(int round, double lower, bool eligible) =>
-            new(round, false, default, default, lower + 0.01, new ConfidenceInterval(lower, lower + 0.02, 0.95), 2, 1, eligible);
-        Assert.Equal(-1, CandidateSelector.Choose([A(1, 0.05, false), A(2, 0.06, false)]));
-        Assert.Equal(1, CandidateSelector.Choose([A(1, 0.01, true), A(2, 0.03, true), A(3, 0.09, false)]));
-        Assert.Contains("Kept the initial labels", CandidateSelector.Describe([A(1, -0.01, false)], -1));
-        Assert.Contains("Returned round 2", CandidateSelector.Describe([A(1, 0.01, true), A(2, 0.03, true)], 1));
+        static CandidateAssessment A(int round, double gain, double lower, bool eligible) =>
+            new(round, false, default, default, gain, new ConfidenceInterval(lower, 2 * gain - lower, 0.95), 2, 1, eligible);
+        Assert.Equal(-1, CandidateSelector.Choose([A(1, 0.05, 0.01, false), A(2, 0.06, 0.02, false)]));
+        // Round 2 has the narrower interval, round 3 the larger gain: the gain decides; round 4 is not eligible.
+        Assert.Equal(2, CandidateSelector.Choose([A(1, 0.01, 0.0, true), A(2, 0.03, 0.02, true), A(3, 0.05, -0.005, true), A(4, 0.09, -0.03, false)]));
+        Assert.Contains("Kept the initial labels", CandidateSelector.Describe([A(1, -0.01, -0.05, false)], -1));
+        Assert.Contains("Returned round 2", CandidateSelector.Describe([A(1, 0.01, 0.0, true), A(2, 0.03, 0.01, true)], 1));
     }
 }
