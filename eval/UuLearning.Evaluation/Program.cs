@@ -9,6 +9,8 @@
 //   --labeled 50        labeled sample size
 //   --folds 5 --selection donoharm|last --relabel posterior|sign --rounds 5 --epochs 30 --harm-tolerance 0.01
 //   --runs file.csv     also write one line per run
+//   --score-files dir   do not refine: score the labels another tool (or an older build) wrote, one file per run named
+//                       <dataset>__<column>__s<seed>.csv with columns id and refined, on the same items outside the sample
 using System.Diagnostics;
 using System.Globalization;
 using CsvHelper;
@@ -52,7 +54,8 @@ if (opts.TryGetValue("--lr", out var lr))
     options.Trainer.LearningRate = double.Parse(lr, inv);
 }
 string? runsPath = opts.GetValueOrDefault("--runs");
-var runLines = new List<string> { "dataset,column,seed,items_outside,initial_acc,refined_acc,estimated_acc,estimated_lower,estimated_upper,covered,chosen_round,changed,seconds" };
+string? scoreFiles = opts.GetValueOrDefault("--score-files");
+var runLines = new List<string> { "dataset,column,seed,items_outside,initial_acc,refined_acc,estimated_acc,estimated_lower,estimated_upper,covered,chosen_round,changed,seconds,cpu_seconds" };
 
 Console.WriteLine(string.Create(inv, $"# folds {options.CrossFitFolds}, harm tolerance {options.HarmTolerance}, selection {options.Selection}, relabel {options.Relabeling}, rounds {options.MaxRounds}, epochs {options.Trainer.Epochs}, labeled {labeled}, seeds {string.Join(',', seeds)}"));
 var summary = new List<string>();
@@ -76,7 +79,7 @@ foreach (var group in sets.GroupBy(s => s.Dataset))
     var texts = rows.Select(r => r["text"]).ToList();
     bool[] gold = rows.Select(r => r["gold"] == "1").ToArray();
     using var featurizer = HashingTextFeaturizer.Fit(texts);
-    var features = await TextFeatures.EmbedAsync(featurizer, texts);
+    var features = scoreFiles is null ? await TextFeatures.EmbedAsync(featurizer, texts) : [];
     foreach (var (dataset, column) in group)
     {
         var initial = rows.Select(r => r[column] switch { "1" => PseudoLabel.Positive, "0" => PseudoLabel.Negative, _ => PseudoLabel.Abstained }).ToArray();
@@ -88,6 +91,35 @@ foreach (var group in sets.GroupBy(s => s.Dataset))
             var o = options.Clone();
             o.Trainer.Seed = seed;
             var watch = Stopwatch.StartNew();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            if (scoreFiles is not null)
+            {
+                var file = Path.Combine(scoreFiles, $"{dataset}__{column}__s{seed}.csv");
+                var refinedById = new Dictionary<string, string>(StringComparer.Ordinal);
+                using (var reader = CsvReader.FromFile(file))
+                {
+                    int idColumn = Array.IndexOf(reader.Headers.ToArray(), "id"), refinedColumn = Array.IndexOf(reader.Headers.ToArray(), "refined");
+                    while (reader.Read())
+                    {
+                        refinedById[reader.GetString(idColumn)] = reader.GetString(refinedColumn);
+                    }
+                }
+                int n0 = 0, ir = 0, rr = 0;
+                for (int i = 0; i < gold.Length; i++)
+                {
+                    if (inSample.Contains(i))
+                    {
+                        continue;
+                    }
+                    n0++;
+                    ir += (initial[i] == PseudoLabel.Positive) == gold[i] ? 1 : 0;
+                    rr += (refinedById[rows[i]["id"]] == "1") == gold[i] ? 1 : 0;
+                }
+                double a0 = (double)ir / n0, a1 = (double)rr / n0;
+                deltas.Add((seed, a0, a1, false, -1, 0));
+                Console.WriteLine(string.Create(inv, $"{dataset,-18} {column,-22} seed {seed}: initial {a0:0.000} scored {a1:0.000} ({a1 - a0:+0.000;-0.000}) from {file}"));
+                continue;
+            }
             var roundAccuracy = new List<double>();
             RefinementResult? final = null;
             await foreach (var update in new IterativeRefiner(options: o).RefineStreamingAsync(features, initial, sample))
@@ -97,6 +129,7 @@ foreach (var group in sets.GroupBy(s => s.Dataset))
             }
             using var result = final!;
             double seconds = watch.Elapsed.TotalSeconds;
+            double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             int outside = 0, initialRight = 0, refinedRight = 0;
             for (int i = 0; i < gold.Length; i++)
             {
@@ -112,8 +145,8 @@ foreach (var group in sets.GroupBy(s => s.Dataset))
             var est = result.EstimatedAccuracy;
             bool covered = est.Interval.Contains(ra);
             deltas.Add((seed, ia, ra, covered, result.ChosenRound, seconds));
-            runLines.Add(string.Create(inv, $"{dataset},{column},{seed},{outside},{ia:0.0000},{ra:0.0000},{est.Value:0.0000},{est.Interval.Lower:0.0000},{est.Interval.Upper:0.0000},{(covered ? 1 : 0)},{result.ChosenRound},{result.ChangedCount},{seconds:0.00}"));
-            Console.WriteLine(string.Create(inv, $"{dataset,-18} {column,-22} seed {seed}: initial {ia:0.000} refined {ra:0.000} ({ra - ia:+0.000;-0.000}) est {est} {(covered ? "in" : "OUT")} round {result.ChosenRound}{(result.ConfidentFlipsOnly ? "c" : "")} [{string.Join(' ', result.Rounds.Select((r, k) => roundAccuracy[k].ToString("0.000", inv) + "/" + r.Assessment.Gain.ToString("+0.000;-0.000", inv) + (r.Assessment.Eligible ? "*" : "") + "|" + r.ConfidentFlipsAssessment.Gain.ToString("+0.000;-0.000", inv) + (r.ConfidentFlipsAssessment.Eligible ? "*" : "")))}] {seconds:0.0}s"));
+            runLines.Add(string.Create(inv, $"{dataset},{column},{seed},{outside},{ia:0.0000},{ra:0.0000},{est.Value:0.0000},{est.Interval.Lower:0.0000},{est.Interval.Upper:0.0000},{(covered ? 1 : 0)},{result.ChosenRound},{result.ChangedCount},{seconds:0.00},{cpuSeconds:0.00}"));
+            Console.WriteLine(string.Create(inv, $"{dataset,-18} {column,-22} seed {seed}: initial {ia:0.000} refined {ra:0.000} ({ra - ia:+0.000;-0.000}) est {est} {(covered ? "in" : "OUT")} round {result.ChosenRound}{(result.ConfidentFlipsOnly ? "c" : "")} [{string.Join(' ', result.Rounds.Select((r, k) => roundAccuracy[k].ToString("0.000", inv) + "/" + r.Assessment.Gain.ToString("+0.000;-0.000", inv) + (r.Assessment.Eligible ? "*" : "") + "|" + r.ConfidentFlipsAssessment.Gain.ToString("+0.000;-0.000", inv) + (r.ConfidentFlipsAssessment.Eligible ? "*" : "")))}] {seconds:0.0}s ({cpuSeconds:0.0} CPU-s)"));
         }
         double mi = deltas.Average(d => d.Initial), mr = deltas.Average(d => d.Refined);
         var worst = deltas.MinBy(d => d.Refined - d.Initial);
