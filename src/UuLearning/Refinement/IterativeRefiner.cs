@@ -10,12 +10,15 @@ using static TorchSharp.torch;
 namespace UuLearning;
 
 /// <summary>
-/// The method's loop: estimate the priors from the current pseudo-labels and the labeled sample, train a fresh scorer
-/// with robust UU learning, relabel every item with sign(g(x)), and repeat.
+/// The method's loop. Each round estimates the priors from the current labels and the labeled sample, trains robust UU
+/// scorers (cross-fitted: every item is scored by a scorer that never saw its label), calibrates
+/// P(y | score, initial label) on the labeled sample, and relabels every item (<see cref="RelabelingRule"/>); those labels
+/// feed the next round. Every round is a candidate; one selector (<see cref="RoundSelection.DoNoHarm"/> by default)
+/// decides what is returned, and the initial labels stand unless a round is clearly better.
 /// </summary>
 /// <remarks>
-/// <para>Only the labeled sample's gold labels are used, in every round (for the priors and for choosing the round);
-/// no other gold information can reach the loop through this API.</para>
+/// <para>Only the labeled sample's gold labels are used, in every round (for the priors, the calibration and the
+/// selection); no other gold information can reach the loop through this API.</para>
 /// <para>Training is CPU-bound and runs synchronously between the awaits of the asynchronous methods; cancellation is
 /// checked between batches. A refiner holds no state between calls and may be reused; do not run two refinements on
 /// it concurrently if you need bit-for-bit determinism (TorchSharp's RNG is process-wide).</para>
@@ -130,6 +133,7 @@ public sealed class IterativeRefiner
         var stopReason = RefinementStopReason.MaxRounds;
         string stopDetail = string.Create(CultureInfo.InvariantCulture, $"Ran the maximum of {_options.MaxRounds} rounds.");
         UuClassifier? returnedClassifier = null;
+        UuClassifier? finalFit = null;
         bool completed = false;
         try
         {
@@ -228,8 +232,9 @@ public sealed class IterativeRefiner
                     : CandidateSelector.Describe(assessments, chosen);
                 _logger.LogInformation("{Selection}", selectionDetail);
                 var basis = candidates[Math.Max(0, chosen)];
-                returnedClassifier = basis.Classifier
-                    ?? _trainer.TrainOnDevice(x, basis.TrainingLabels, basis.TrainingPriors, basis.Round, cancellationToken);
+                // Cross-fitted rounds keep no classifier: fit one on every item with the labels the chosen round trained on.
+                finalFit = basis.Classifier is null ? _trainer.TrainOnDevice(x, basis.TrainingLabels, basis.TrainingPriors, basis.Round, cancellationToken) : null;
+                returnedClassifier = basis.Classifier ?? finalFit!;
                 var result = BuildResult(initial, chosen < 0 ? initialFilled : basis.Labels, basis, chosen < 0 ? 0 : basis.Round, chosen >= 0 && basis.ConfidentFlipsOnly,
                     chosen < 0 ? assessments[0].InitialAccuracy : assessments[chosen].Accuracy,
                     assessments[Math.Max(0, chosen)].InitialAccuracy, selectionDetail, sample, reports, stopReason, stopDetail, returnedClassifier);
@@ -249,7 +254,7 @@ public sealed class IterativeRefiner
             }
             if (!completed)
             {
-                returnedClassifier?.Dispose();
+                finalFit?.Dispose();
             }
         }
     }
