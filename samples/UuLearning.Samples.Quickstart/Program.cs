@@ -133,7 +133,7 @@ AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Stopped: {0} Returned: {1}
 AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Accuracy: initial {0:0.0%} on all {1:N0} items (abstentions as errors; {2:0.0%} on the {3:N0} labeled) -> returned {4:0.0%} on the {5:N0} items outside the gold sample[/]; {6:N0} labels changed.",
     initialAccuracyAll, rows.Count, initialAccuracyOnLabeled, initialLabeled, finalAccuracy, outside.Length, refined.ChangedCount);
 AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Estimated without gold (what a user sees): returned labels {0}, initial labels {1}.",
-    refined.EstimatedAccuracy, refined.InitialEstimatedAccuracy);
+    Markup.Escape(refined.EstimatedAccuracy.ToString()), Markup.Escape(refined.InitialEstimatedAccuracy.ToString()));
 
 // 3. The refined labels, one row per item.
 var labelsPath = Path.Combine(outputDirectory, "refined-labels.csv");
@@ -157,7 +157,7 @@ var plot = new Plot();
 double[] roundsAxis = Enumerable.Range(0, roundAccuracies.Count + 1).Select(r => (double)r).ToArray();
 double[] accuracyAxis = [initialAccuracyAll, .. roundAccuracies];
 var line = plot.Add.Scatter(roundsAxis, accuracyAxis);
-line.LegendText = "each round's labels, sign(g(x)), on all items";
+line.LegendText = "each round's labels, on all items";
 var labeledOnly = plot.Add.HorizontalLine(initialAccuracyOnLabeled);
 labeledOnly.LinePattern = LinePattern.Dashed;
 labeledOnly.LegendText = "initial labels, on the items they label";

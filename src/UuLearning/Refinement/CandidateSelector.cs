@@ -80,6 +80,9 @@ internal sealed class CandidateSelector
         var residual = new double[m];
         var residual0 = new double[m];
         var residualGain = new double[m];
+        // The posterior's own Bernoulli variance of each residual: a floor for the residuals' variance, so a sample that
+        // happens to hold no error (likely when errors are rare) does not give a zero-width interval.
+        double floor = 0, floor0 = 0, floorGain = 0;
         int wins = 0, losses = 0;
         var looWeights = new double[m];
         Array.Fill(looWeights, 1.0);
@@ -97,6 +100,9 @@ internal sealed class CandidateSelector
             residual[k] = right - Right(q, label);
             residual0[k] = right0 - Right(q, initialFilled[i]);
             residualGain[k] = residual[k] - residual0[k];
+            floor += q * (1 - q) / m;
+            floor0 += q * (1 - q) / m;
+            floorGain += label != initialFilled[i] ? 4 * q * (1 - q) / m : 0;
             if (label != initialFilled[i])
             {
                 wins += right > right0 ? 1 : 0;
@@ -108,12 +114,13 @@ internal sealed class CandidateSelector
         double estimate = acc + residual.Average();
         double estimate0 = acc0 + residual0.Average();
         double gain = estimate - estimate0;
-        var accuracyInterval = Interval(estimate, Variance(residual) / m + bernoulli / outside2, zq);
-        var initialInterval = Interval(estimate0, Variance(residual0) / m + bernoulli0 / outside2, zq);
-        var gainInterval = Interval(gain, Variance(residualGain) / m + bernoulliGain / outside2, zq);
+        double gainVariance = Math.Max(Variance(residualGain), floorGain) / m + bernoulliGain / outside2;
+        var accuracyInterval = Interval(estimate, Math.Max(Variance(residual), floor) / m + bernoulli / outside2, zq);
+        var initialInterval = Interval(estimate0, Math.Max(Variance(residual0), floor0) / m + bernoulli0 / outside2, zq);
+        var gainInterval = Interval(gain, gainVariance, zq);
         // The decision is one-sided (is the candidate no worse than the initial labels by more than the tolerance?), so
         // it uses the one-sided bound at the confidence level.
-        double oneSidedLower = gain - Normal.InvCDF(0, 1, _level) * Math.Sqrt(Variance(residualGain) / m + bernoulliGain / outside2);
+        double oneSidedLower = gain - Normal.InvCDF(0, 1, _level) * Math.Sqrt(gainVariance);
         bool eligible = differs && gain > 0 && oneSidedLower > -_harmTolerance;
         return new CandidateAssessment(
             candidate.Round,
