@@ -13,9 +13,11 @@ namespace UuLearning.Tests;
 /// <param name="Delay">How long to wait before answering.</param>
 /// <param name="RetryAfter">A Retry-After header value, or null.</param>
 /// <param name="Malformed">Answer 200 with a body that is not a chat completion.</param>
-/// <param name="Hang">Never answer: wait <paramref name="Delay"/>, then abort the connection.</param>
+/// <param name="Hang">Never answer: wait <paramref name="Delay"/> (or until <paramref name="Gate"/> completes), then abort the connection.</param>
+/// <param name="Gate">Wait until this task completes (the test releases it) before answering or aborting; the server
+/// holds the request meanwhile. Lets a test hold a request without any clock.</param>
 internal sealed record LoopbackReply(int Status = 200, string Content = "", TimeSpan Delay = default, string? RetryAfter = null,
-    bool Malformed = false, bool Hang = false);
+    bool Malformed = false, bool Hang = false, Task? Gate = null);
 
 /// <summary>One request the server saw.</summary>
 internal sealed record LoopbackRequest(string ItemText, int Attempt, bool HasResponseFormat, TimeSpan At, LoopbackReply Reply)
@@ -111,6 +113,10 @@ internal sealed class LoopbackOpenAIServer : IAsyncDisposable
             var reply = _handler(text, attempt, hasFormat);
             _requests.Enqueue(new LoopbackRequest(text, attempt, hasFormat, _clock.Elapsed, reply));
 
+            if (reply.Gate is not null)
+            {
+                await reply.Gate.WaitAsync(_stop.Token).ConfigureAwait(false);
+            }
             if (reply.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(reply.Delay, _stop.Token).ConfigureAwait(false);
