@@ -113,18 +113,18 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error)
 
         int failed = results.Count(r => r.Outcome == LabelingOutcome.Failed);
         int asked = items.Length - (last?.FromStore ?? 0);
-        string usage = Usage(s, last, counter.Requests, results);
+        string[] usage = Usage(s, last, counter.Requests, results);
         if (failed > 0 && failed == asked)
         {
             // Nothing was answered: a wrong endpoint, a dead server, a model that never answers. Say so, with the cause.
             string cause = results.First(r => r.Outcome == LabelingOutcome.Failed).Error ?? "no answer";
-            throw new CliException($"Every one of the {failed} texts sent failed, so nothing was labeled and no output was written ({usage}). The last error: {cause}");
+            throw new CliException($"Every one of the {failed} texts sent failed, so nothing was labeled and no output was written. {string.Join(' ', usage)} The last error: {cause}");
         }
 
         if (s.DryRun)
         {
-            console.MarkupLine(Markup.Escape(usage));
-            console.MarkupLine(Markup.Escape(Estimate(s, results, allItems.Length)));
+            WriteLines(usage);
+            WriteLines(Estimate(s, results, allItems.Length));
             console.MarkupLine(Markup.Escape($"Dry run: {items.Length} texts labeled (answers kept in {s.Store}, so the real run will not pay for them again); no output written."));
             return failed > 0 ? ReportFailures(results, failed, items.Length) : ExitCodes.Success;
         }
@@ -156,7 +156,7 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error)
         int negative = results.Count(r => r.Label == PseudoLabel.Negative);
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"{items.Length} texts: {positive} {s.Positive} (1), {negative} {s.Negative} (0), {items.Length - positive - negative} abstained (empty), of which {failed} failed; {last?.FromStore ?? 0} taken from the store.")));
-        console.MarkupLine(Markup.Escape(usage));
+        WriteLines(usage);
         console.MarkupLine(Markup.Escape($"Wrote {s.Output} (column '{s.LabelColumn}'); answers kept in {s.Store}."));
         return failed > 0 ? ReportFailures(results, failed, items.Length) : ExitCodes.Success;
     }
@@ -170,44 +170,56 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error)
         return ExitCodes.PartialFailure;
     }
 
-    /// <summary>One line: requests, answers, retries by cause, timed-out attempts, tokens (this run and in total) and cost.</summary>
-    private static string Usage(AnnotateSettings s, LabelingProgress? p, long requests, IReadOnlyList<PseudoLabelResult> results)
+    /// <summary>What the run cost, in short lines (each fits the console): requests, answers, retries by cause,
+    /// timed-out attempts; tokens this run and for all the texts (the store keeps them per answer); cost with prices.</summary>
+    private static string[] Usage(AnnotateSettings s, LabelingProgress? p, long requests, IReadOnlyList<PseudoLabelResult> results)
     {
         var r = p?.Retries ?? new LabelingRetries(0, 0, 0, 0, 0);
         long inputThisRun = p?.InputTokens ?? 0;
         long outputThisRun = p?.OutputTokens ?? 0;
         long inputAll = results.Sum(x => x.InputTokens ?? 0);
         long outputAll = results.Sum(x => x.OutputTokens ?? 0);
-        string line = string.Create(CultureInfo.InvariantCulture,
-            $"{requests} HTTP requests: {p?.Answers ?? 0} answers; retries: {r.RateLimited} after 429, {r.ServerError} after 5xx, {r.Timeout} after a timeout, {r.Malformed} after a malformed answer, {r.Transport} after a dropped connection; {p?.TimedOutAttempts ?? 0} timed-out requests the provider may have billed. Tokens this run: {inputThisRun} input, {outputThisRun} output; for all these texts (store included): {inputAll} input, {outputAll} output.");
+        var lines = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture,
+                $"{requests} HTTP requests, {p?.Answers ?? 0} answers; {p?.TimedOutAttempts ?? 0} timed-out requests the provider may have billed."),
+            string.Create(CultureInfo.InvariantCulture,
+                $"Retries: {r.RateLimited} after 429, {r.ServerError} after 5xx, {r.Timeout} after a timeout, {r.Malformed} after a malformed answer, {r.Transport} after a dropped connection."),
+            string.Create(CultureInfo.InvariantCulture,
+                $"Tokens this run: {inputThisRun} input, {outputThisRun} output; for all these texts (store included): {inputAll} input, {outputAll} output."),
+        };
         if (Cost(s, inputThisRun, outputThisRun) is decimal runCost && Cost(s, inputAll, outputAll) is decimal allCost)
         {
-            line += string.Create(CultureInfo.InvariantCulture, $" Cost this run: {runCost:0.######}; for all these texts: {allCost:0.######} (at the given prices per million tokens).");
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"Cost this run: {runCost:0.######}; for all these texts: {allCost:0.######} (at the given prices per million tokens)."));
         }
-        return line;
+        return [.. lines];
+    }
+
+    private void WriteLines(IEnumerable<string> lines)
+    {
+        foreach (string line in lines)
+        {
+            console.MarkupLine(Markup.Escape(line));
+        }
     }
 
     /// <summary>The dry run's estimate for the whole file, from the tokens of the labeled sample.</summary>
-    private static string Estimate(AnnotateSettings s, IReadOnlyList<PseudoLabelResult> sample, int total)
+    private static string[] Estimate(AnnotateSettings s, IReadOnlyList<PseudoLabelResult> sample, int total)
     {
         var answered = sample.Where(r => r.InputTokens is not null || r.OutputTokens is not null).ToList();
         if (answered.Count == 0)
         {
-            return "Estimate: the endpoint reported no token usage, so tokens and cost cannot be estimated.";
+            return ["Estimate: the endpoint reported no token usage, so tokens and cost cannot be estimated."];
         }
         double input = answered.Average(r => (double)(r.InputTokens ?? 0)) * total;
         double output = answered.Average(r => (double)(r.OutputTokens ?? 0)) * total;
         string line = string.Create(CultureInfo.InvariantCulture,
             $"Estimate for all {total} texts (from {answered.Count} answers, without retries): {input:0} input tokens, {output:0} output tokens.");
-        if (Cost(s, (long)Math.Round(input), (long)Math.Round(output)) is decimal cost)
-        {
-            line += string.Create(CultureInfo.InvariantCulture, $" Estimated cost: {cost:0.######} (at the given prices per million tokens).");
-        }
-        else
-        {
-            line += " Pass --price-input-per-million and --price-output-per-million for a cost.";
-        }
-        return line;
+        string cost = Cost(s, (long)Math.Round(input), (long)Math.Round(output)) is decimal c
+            ? string.Create(CultureInfo.InvariantCulture, $"Estimated cost: {c:0.######} (at the given prices per million tokens).")
+            : "Pass --price-input-per-million and --price-output-per-million for a cost.";
+        return [line, cost];
     }
 
     private static decimal? Cost(AnnotateSettings s, long input, long output) =>
