@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace UuLearning.Tests;
 
+[Trait("Category", "TimeSensitive")]
 public sealed class JsonlAnnotationStoreTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("uulearning-store-").FullName;
