@@ -16,8 +16,13 @@ filter="${FILTER:-Category=TimeSensitive}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-echo "Building (Release) once..."
-dotnet build UuLearning.sln -c Release -nologo -v quiet
+logs="$(mktemp -d "${TMPDIR:-/tmp}/uulearning-stress-XXXXXX")"
+echo "Building (Release) once... (log: $logs/build.log)"
+if ! dotnet build UuLearning.sln -c Release -nologo > "$logs/build.log" 2>&1; then
+    grep -E "error" "$logs/build.log" | sort -u | head -20
+    echo "The build failed."
+    exit 1
+fi
 
 busy=()
 stop_load() {
@@ -34,7 +39,6 @@ for _ in $(seq "$loops"); do
 done
 echo "Started $loops busy loops on $(nproc) cores; running '$filter' $runs times."
 
-logs="$(mktemp -d "${TMPDIR:-/tmp}/uulearning-stress-XXXXXX")"
 passed=0
 for run in $(seq "$runs"); do
     start=$(date +%s)

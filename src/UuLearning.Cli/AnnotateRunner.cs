@@ -81,7 +81,7 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error)
         }
         catch (ArgumentException ex)
         {
-            throw new CliException(FailureText(ex), ExitCodes.UsageError);
+            throw new CliException(ex.Message.Split('\n')[0], ExitCodes.UsageError);
         }
 
         var allItems = ids.Select((id, i) => new LabelingItem(id, table.Rows[i][textColumn])).ToArray();

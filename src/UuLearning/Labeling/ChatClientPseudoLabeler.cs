@@ -45,10 +45,11 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
 {
     private static readonly JsonSerializerOptions s_jsonOptions = new(AIJsonUtilities.DefaultOptions) { PropertyNameCaseInsensitive = true };
 
-    private readonly IChatClient _chatClient;
-    private readonly ILogger _logger;
+    /// <summary>Carries the run's counters to the retry and timeout callbacks of the shared pipeline.</summary>
     private static readonly ResiliencePropertyKey<RunState> s_runKey = new("UuLearning.LabelingRun");
 
+    private readonly IChatClient _chatClient;
+    private readonly ILogger _logger;
     private readonly ResiliencePipeline<PseudoLabelResult> _pipeline;
     private readonly string _positive;
     private readonly string _negative;

@@ -130,13 +130,17 @@ public sealed partial class ChatClientPseudoLabelerTests
         options.MaxRetryAfter = TimeSpan.FromMilliseconds(300);
         options.RetryBaseDelay = TimeSpan.FromMilliseconds(1); // so that a 300 ms gap can only come from the capped Retry-After
 
-        var results = await FakeTimeDriver.RunAsync(new ChatClientPseudoLabeler(client, options).LabelAsync(Items(1)), time,
+        var logger = new ListLogger();
+
+        var results = await FakeTimeDriver.RunAsync(new ChatClientPseudoLabeler(client, options, logger).LabelAsync(Items(1)), time,
             idle: () => client.InFlight.Count == 0, step: TimeSpan.FromMilliseconds(10), limit: TimeSpan.FromMinutes(1));
 
         Assert.Equal(PseudoLabel.Positive, results[0].Label);
         Assert.Equal(2, server.Requests.Count);
+        // The retry waited the cap, not the server's 30 s: the delay the pipeline chose, and at least that much fake time.
+        Assert.Equal(TimeSpan.FromMilliseconds(300), Assert.Single(logger.Entries, e => e.ContainsKey("Delay"))["Delay"]);
         var calls = client.Calls;
-        Assert.InRange(calls[1].At - calls[0].At, TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(310));
+        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromMilliseconds(300), $"Retried after {calls[1].At - calls[0].At}.");
     }
 
     [Fact]

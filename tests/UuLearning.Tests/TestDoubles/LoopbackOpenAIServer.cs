@@ -28,7 +28,7 @@ internal sealed record LoopbackRequest(string ItemText, int Attempt, bool HasRes
 
 /// <summary>
 /// A tiny OpenAI chat-completions endpoint on 127.0.0.1 (HttpListener, from the BCL), driven by a callback. It serves at
-/// most <c>maxRequests</c> requests and stops by itself after <c>lifetime</c> or when disposed.
+/// most <c>maxRequests</c> requests and stops by itself after <c>lifetime</c> (default 10 minutes) or when disposed.
 /// </summary>
 internal sealed class LoopbackOpenAIServer : IAsyncDisposable
 {
@@ -44,7 +44,7 @@ internal sealed class LoopbackOpenAIServer : IAsyncDisposable
 
     /// <param name="handler">(item text, attempt number from 1, has response_format) to the reply.</param>
     /// <param name="maxRequests">The most requests served; later ones get 503 without counting as answered.</param>
-    /// <param name="lifetime">The server stops by itself after this long. Default: 2 minutes.</param>
+    /// <param name="lifetime">The server stops by itself after this long. Default: 10 minutes.</param>
     public LoopbackOpenAIServer(Func<string, int, bool, LoopbackReply> handler, int maxRequests = 10_000, TimeSpan? lifetime = null)
     {
         _handler = handler;
@@ -52,7 +52,7 @@ internal sealed class LoopbackOpenAIServer : IAsyncDisposable
         Port = FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
-        _stop = new CancellationTokenSource(lifetime ?? TimeSpan.FromMinutes(2));
+        _stop = new CancellationTokenSource(lifetime ?? TimeSpan.FromMinutes(10)); // a hang guard, not a speed bound
         _loop = Task.Run(LoopAsync);
     }
 
