@@ -118,7 +118,7 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error)
         {
             // Nothing was answered: a wrong endpoint, a dead server, a model that never answers. Say so, with the cause.
             string cause = results.First(r => r.Outcome == LabelingOutcome.Failed).Error ?? "no answer";
-            throw new CliException($"Every one of the {failed} texts sent failed, so nothing was labeled and no output was written. {string.Join(' ', usage)} The last error: {cause}");
+            throw new CliException($"Every one of the {failed} texts sent failed, so nothing was labeled and no output was written. {string.Join(' ', usage)} The first error: {cause}");
         }
 
         if (s.DryRun)
@@ -165,8 +165,8 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error)
     private int ReportFailures(IReadOnlyList<PseudoLabelResult> results, int failed, int total)
     {
         var ids = results.Where(r => r.Outcome == LabelingOutcome.Failed).Select(r => r.Id);
-        string cause = results.Last(r => r.Outcome == LabelingOutcome.Failed).Error ?? "no answer";
-        error.WriteLine($"error: {failed} of {total} texts failed (no answer after retries; their label is empty): {string.Join(", ", ids)}. The last error: {cause} Run the same command again to retry them; the others are kept in the store.");
+        string cause = results.First(r => r.Outcome == LabelingOutcome.Failed).Error ?? "no answer";
+        error.WriteLine($"error: {failed} of {total} texts failed (no answer after retries; their label is empty): {string.Join(", ", ids)}. The first error: {cause} Run the same command again to retry them; the others are kept in the store.");
         return ExitCodes.PartialFailure;
     }
 
