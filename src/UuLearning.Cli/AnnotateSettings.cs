@@ -33,4 +33,22 @@ internal sealed record AnnotateSettings
     public int Concurrency { get; init; } = 4;
 
     public bool StructuredOutput { get; init; } = true;
+
+    /// <summary>The labeler's retries per item (the only retry layer: the OpenAI client's own retries are off).</summary>
+    public int MaxRetries { get; init; } = 5;
+
+    /// <summary>The longest one request may take, in seconds, before it is abandoned and retried.</summary>
+    public double TimeoutSeconds { get; init; } = 100;
+
+    /// <summary>The price of one million input tokens, for the cost line; null = no cost line.</summary>
+    public decimal? PriceInputPerMillion { get; init; }
+
+    /// <summary>The price of one million output tokens, for the cost line; null = no cost line.</summary>
+    public decimal? PriceOutputPerMillion { get; init; }
+
+    /// <summary>Label only <see cref="DryRunItems"/> texts (spread over the file), estimate tokens and cost for all, write no output.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>How many texts a dry run labels.</summary>
+    public int DryRunItems { get; init; } = 5;
 }

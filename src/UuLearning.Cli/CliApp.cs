@@ -65,12 +65,12 @@ internal sealed class CliApp
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await _error.WriteLineAsync("error: " + FirstLine(ex.Message)).ConfigureAwait(false);
+            await _error.WriteLineAsync("error: " + OneLine(ex.Message)).ConfigureAwait(false);
             return ExitCodes.DataError;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            await _error.WriteLineAsync($"error: unexpected {ex.GetType().Name}: {FirstLine(ex.Message)}").ConfigureAwait(false);
+            await _error.WriteLineAsync($"error: unexpected {ex.GetType().Name}: {OneLine(ex.Message)}").ConfigureAwait(false);
             return ExitCodes.InternalError;
         }
     }
@@ -221,10 +221,17 @@ internal sealed class CliApp
         var apiKey = new Option<string?>("--api-key") { Description = "The API key. Default: $UULEARNING_API_KEY, $OPENAI_API_KEY (local servers need none)." };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 4 };
         var plain = new Option<bool>("--no-structured-output") { Description = "Do not ask for a JSON schema answer (for servers that do not support response_format)." };
+        var maxRetries = new Option<int>("--max-retries") { Description = "Retries per text after 429, 5xx, a timeout or a malformed answer (the only retry layer).", DefaultValueFactory = _ => 5 };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds one request may take before it is abandoned and retried (the provider may still bill it).", DefaultValueFactory = _ => 100 };
+        var priceInput = new Option<decimal?>("--price-input-per-million") { Description = "Price of one million input tokens; with it the summary prints the cost." };
+        var priceOutput = new Option<decimal?>("--price-output-per-million") { Description = "Price of one million output tokens; with it the summary prints the cost." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Label only a few texts (--dry-run-items, spread over the file), estimate tokens and cost for the whole file, write no output." };
+        var dryRunItems = new Option<int>("--dry-run-items") { Description = "How many texts --dry-run labels.", DefaultValueFactory = _ => 5 };
 
         var command = new Command("annotate", "Label the texts of a CSV with an LLM through an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM); resumable.")
         {
             input, text, id, label, output, store, instruction, positive, negative, endpoint, model, apiKey, concurrency, plain,
+            maxRetries, timeout, priceInput, priceOutput, dryRun, dryRunItems,
         };
         var lossyUtf8 = LossyUtf8Option();
         command.Options.Add(lossyUtf8);
@@ -260,18 +267,43 @@ internal sealed class CliApp
                 ApiKey = parse.GetValue(apiKey) ?? NonEmpty(_environment("UULEARNING_API_KEY")) ?? NonEmpty(_environment("OPENAI_API_KEY")),
                 Concurrency = parse.GetValue(concurrency),
                 StructuredOutput = !parse.GetValue(plain),
+                MaxRetries = parse.GetValue(maxRetries),
+                TimeoutSeconds = parse.GetValue(timeout),
+                PriceInputPerMillion = parse.GetValue(priceInput),
+                PriceOutputPerMillion = parse.GetValue(priceOutput),
+                DryRun = parse.GetValue(dryRun),
+                DryRunItems = parse.GetValue(dryRunItems),
             };
+            CheckAnnotateNumbers(settings);
             var console = CreateConsole();
-            return new AnnotateRunner(console, new ProgressDisplay(console, _interactive, _time, showRemainingTime: true)).RunAsync(settings, ct);
+            return new AnnotateRunner(console, _error, new ProgressDisplay(console, _interactive, _time, showRemainingTime: true)).RunAsync(settings, ct);
         });
         return command;
     }
 
+    private static void CheckAnnotateNumbers(AnnotateSettings s)
+    {
+        if (s.MaxRetries is < 0 or > 100)
+        {
+            throw new CliException($"--max-retries must be between 0 and 100 (got {s.MaxRetries}).", ExitCodes.UsageError);
+        }
+        if (!(s.TimeoutSeconds is >= 0.01 and <= 86_400))
+        {
+            throw new CliException($"--timeout must be between 0.01 and 86400 seconds (got {s.TimeoutSeconds}).", ExitCodes.UsageError);
+        }
+        if (s.PriceInputPerMillion < 0 || s.PriceOutputPerMillion < 0)
+        {
+            throw new CliException("--price-input-per-million and --price-output-per-million must not be negative.", ExitCodes.UsageError);
+        }
+        if (s.DryRunItems < 1)
+        {
+            throw new CliException($"--dry-run-items must be at least 1 (got {s.DryRunItems}).", ExitCodes.UsageError);
+        }
+    }
+
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private static string FirstLine(string message)
-    {
-        int newline = message.IndexOfAny(['\r', '\n']);
-        return newline < 0 ? message : message[..newline];
-    }
+    /// <summary>A message on one line: line breaks and runs of white space become one space; nothing is cut.</summary>
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>An unexpected failure (a bug): the message names the exception.</summary>
     public const int InternalError = 3;
 
+    /// <summary><c>annotate</c>: some texts got no answer (listed on stderr); the others are labeled and stored.</summary>
+    public const int PartialFailure = 4;
+
     /// <summary>Cancelled with Ctrl+C.</summary>
     public const int Cancelled = 130;
 }

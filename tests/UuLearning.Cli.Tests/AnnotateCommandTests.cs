@@ -2,6 +2,7 @@ using UuLearning.Tests;
 
 namespace UuLearning.Cli.Tests;
 
+[Trait("Category", "TimeSensitive")]
 public sealed class AnnotateCommandTests : TempFolderTest
 {
     private static readonly TestData Data = TestData.Create(12, flipRate: 0, abstainRate: 0, seed: 5);
@@ -73,6 +74,139 @@ public sealed class AnnotateCommandTests : TempFolderTest
         Assert.Equal(2, run.ExitCode);
         Assert.Single(run.ErrorLines);
         Assert.Contains("UULEARNING_MODEL", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(PathOf("labeled.csv")));
+    }
+
+    private static LoopbackReply Answer(string text, bool structured) =>
+        new(Content: structured ? $"{{\"label\":\"{Truth(text)}\"}}" : Truth(text));
+
+    private static int RequestsInSummary(string output)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, @"(\d+) HTTP requests");
+        Assert.True(match.Success, output);
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task Annotate_ClosedPort_FailsLoudlyWithOneLineAndNoOutput()
+    {
+        Data.WriteCsv(PathOf("data.csv"));
+        int port;
+        await using (var closed = new LoopbackOpenAIServer((_, _, _) => new LoopbackReply(200)))
+        {
+            port = closed.Port;
+        }
+
+        var run = await CliRun.RunAsync(null, [.. Args(new Uri($"http://127.0.0.1:{port}/v1")), "--model", "m"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains("cannot be reached", run.Error, StringComparison.Ordinal);
+        Assert.Contains("refused", run.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.False(File.Exists(PathOf("labeled.csv")));
+    }
+
+    [Fact]
+    public async Task Annotate_EndpointAlways500_OneRequestPerAttemptAndFailsWithCountsThatMatchTheServer()
+    {
+        Data.WriteCsv(PathOf("data.csv"));
+        // Retry-After: 0 keeps the labeler's backoff out of the test's running time.
+        await using var server = new LoopbackOpenAIServer((_, _, _) => new LoopbackReply(500, RetryAfter: "0"));
+
+        var run = await CliRun.RunAsync(null, [.. Args(server.Endpoint), "--model", "m"]);
+
+        // One retry layer: the labeler's 1 + 5 attempts per text, each one HTTP request (not 4 by the OpenAI client's own retries).
+        Assert.Equal(Data.Texts.Length * 6, server.Requests.Count);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains("Every one of the 12 texts", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"{server.Requests.Count} HTTP requests", run.Error, StringComparison.Ordinal);
+        Assert.Contains("60 after 5xx", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(PathOf("labeled.csv")));
+    }
+
+    [Fact]
+    public async Task Annotate_KeyRejected_OneFullLineSayingToCheckTheKey()
+    {
+        Data.WriteCsv(PathOf("data.csv"));
+        await using var server = new LoopbackOpenAIServer((_, _, _) => new LoopbackReply(401));
+
+        var run = await CliRun.RunAsync(null, [.. Args(server.Endpoint), "--model", "m", "--api-key", "sk-secret-123"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains("HTTP 401", run.Error, StringComparison.Ordinal);
+        Assert.Contains("loopback error 401", run.Error, StringComparison.Ordinal); // the server's words, after the client's line break
+        Assert.Contains("Check the API key", run.Error, StringComparison.Ordinal);
+        Assert.Contains("run again to continue", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-secret-123", run.Error + run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Annotate_SomeTextsFail_PartialFailureCodeListsTheirIdsAndKeepsTheRest()
+    {
+        Data.WriteCsv(PathOf("data.csv"));
+        string[] failing = [Data.Texts[2], Data.Texts[7]];
+        await using var server = new LoopbackOpenAIServer((text, _, structured) => failing.Contains(text)
+            ? new LoopbackReply(503, RetryAfter: "0")
+            : Answer(text, structured));
+
+        var run = await CliRun.RunAsync(null, [.. Args(server.Endpoint), "--model", "m", "--max-retries", "1"]);
+
+        Assert.Equal(4, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains($"2 of 12 texts failed", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"{Data.Ids[2]}, {Data.Ids[7]}", run.Error, StringComparison.Ordinal);
+        Assert.Equal(Data.Texts.Length - 2, File.ReadAllLines(PathOf("labeled.csv.annotations.jsonl")).Length);
+        Assert.Equal(server.Requests.Count, RequestsInSummary(run.Output));
+        Assert.Equal(10 + 2 * 2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Annotate_FaultsAndResume_SummaryCountsEqualServerRequestsAndTokensSurviveTheRerun()
+    {
+        Data.WriteCsv(PathOf("data.csv"));
+        await using (var first = new LoopbackOpenAIServer((text, attempt, structured) => attempt switch
+        {
+            1 when text == Data.Texts[0] => new LoopbackReply(429, RetryAfter: "0"),
+            1 when text == Data.Texts[1] => new LoopbackReply(502, RetryAfter: "0"),
+            1 when text == Data.Texts[2] => new LoopbackReply(Malformed: true),
+            _ when text == Data.Texts[3] => new LoopbackReply(401),
+            _ => Answer(text, structured),
+        }))
+        {
+            var stopped = await CliRun.RunAsync(null, [.. Args(first.Endpoint), "--model", "m"]);
+            Assert.Equal(1, stopped.ExitCode);
+            Assert.Contains($"{first.Requests.Count} HTTP requests were sent", stopped.Error, StringComparison.Ordinal);
+        }
+
+        await using var healed = new LoopbackOpenAIServer((text, _, structured) => Answer(text, structured));
+        var run = await CliRun.RunAsync(null, [.. Args(healed.Endpoint), "--model", "m",
+            "--price-input-per-million", "2", "--price-output-per-million", "8"]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(healed.Requests.Count, RequestsInSummary(run.Output));
+        Assert.Equal(Data.Texts.Length - 3, healed.Requests.Count); // the three answered before the 401 are not asked again
+        // The loopback server reports 10 input and 1 output tokens per answer; the store keeps those of the first run.
+        Assert.Contains("for all these texts (store included): 120 input, 12 output", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Tokens this run: 90 input, 9 output", run.Output, StringComparison.Ordinal);
+        Assert.Contains("for all these texts: 0.000336", run.Output, StringComparison.Ordinal); // (120 * 2 + 12 * 8) / 1e6
+    }
+
+    [Fact]
+    public async Task Annotate_DryRun_LabelsAFewEstimatesTheWholeFileAndWritesNoOutput()
+    {
+        Data.WriteCsv(PathOf("data.csv"));
+        await using var server = new LoopbackOpenAIServer((text, _, structured) => Answer(text, structured));
+
+        var run = await CliRun.RunAsync(null, [.. Args(server.Endpoint), "--model", "m", "--dry-run", "--dry-run-items", "3",
+            "--price-input-per-million", "2", "--price-output-per-million", "8"]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(3, server.Requests.Count);
+        Assert.Equal(3, RequestsInSummary(run.Output));
+        Assert.Contains("Estimate for all 12 texts (from 3 answers, without retries): 120 input tokens, 12 output tokens.", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Estimated cost: 0.000336", run.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(PathOf("labeled.csv")));
     }
 }

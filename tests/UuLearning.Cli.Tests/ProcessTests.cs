@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace UuLearning.Cli.Tests;
 
 /// <summary>Runs the built tool as a separate process, as a user would.</summary>
+[Trait("Category", "TimeSensitive")]
 public sealed class ProcessTests : TempFolderTest
 {
     private static async Task<(int ExitCode, string Output, string Error)> RunToolAsync(params string[] args)
@@ -17,7 +18,7 @@ public sealed class ProcessTests : TempFolderTest
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10)); // a hang guard, not a speed bound
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output, await error);
     }
@@ -41,6 +42,7 @@ public sealed class ProcessTests : TempFolderTest
         Assert.Equal($"error: Input file '{PathOf("missing.csv")}' does not exist.", error.TrimEnd('\n'));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Tool_GoldenPath_RunsEndToEnd()
     {

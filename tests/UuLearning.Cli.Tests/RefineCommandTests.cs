@@ -7,6 +7,7 @@ public sealed class RefineCommandTests : TempFolderTest
 {
     private static readonly TestData Data = TestData.Create(300, flipRate: 0.25, abstainRate: 0.05, seed: 7);
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Refine_GoldenPath_WritesRowsInInputOrderReportAndChart()
     {
@@ -61,6 +62,7 @@ public sealed class RefineCommandTests : TempFolderTest
         Assert.Equal(3, Directory.GetFiles(Folder).Length - 1); // data.csv + three outputs, no temporary files left
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Refine_Report_FollowsTheDocumentedSchema()
     {
@@ -120,6 +122,7 @@ public sealed class RefineCommandTests : TempFolderTest
         Assert.InRange(root.GetProperty("final").GetProperty("f1").GetDouble(), 0, 1);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Refine_NoIdColumnAndLabeledFile_UsesRowNumbersAndReportsNoAccuracy()
     {
@@ -141,6 +144,7 @@ public sealed class RefineCommandTests : TempFolderTest
         Assert.False(report.RootElement.GetProperty("rounds")[0].TryGetProperty("accuracy", out var accuracy) && accuracy.ValueKind != JsonValueKind.Null);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Refine_OraclePriors_MarkedAsResearchSetting()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -23,10 +22,12 @@ namespace UuLearning;
 /// An answer that cannot be read is an abstention with the raw text kept, never a guess.
 /// </para>
 /// <para>
-/// Failures: transient ones (HTTP 408, 429, 5xx, timeouts, dropped connections) are retried with exponential backoff
-/// through a Polly pipeline, honouring Retry-After up to a cap. Once the retries are spent, the item is returned as
-/// <see cref="LabelingOutcome.Failed"/> (abstained, not stored, tried again by a rerun). A permanent failure (HTTP 400,
-/// 401, 403, 404 ...) stops the run with an <see cref="InvalidOperationException"/> that says what to fix.
+/// Failures: transient ones (HTTP 408, 429, 5xx, timeouts, dropped connections) and malformed response bodies are
+/// retried with exponential backoff through a Polly pipeline, honouring Retry-After up to a cap. Once the retries are
+/// spent, the item is returned as <see cref="LabelingOutcome.Failed"/> (abstained, not stored, tried again by a rerun).
+/// A permanent failure (HTTP 400, 401, 403, 404 ...) or an unreachable endpoint (connection refused, unknown host, TLS
+/// failure) stops the run with an <see cref="InvalidOperationException"/> whose one-line message says what to fix.
+/// All waits (timeouts, backoff, Retry-After) run on <see cref="ChatClientPseudoLabelerOptions.TimeProvider"/>.
 /// </para>
 /// <para>
 /// Resuming: with a <see cref="ChatClientPseudoLabelerOptions.Store"/>, every answer is appended as it arrives under
@@ -44,9 +45,12 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
 {
     private static readonly JsonSerializerOptions s_jsonOptions = new(AIJsonUtilities.DefaultOptions) { PropertyNameCaseInsensitive = true };
 
+    /// <summary>Carries the run's counters to the retry and timeout callbacks of the shared pipeline.</summary>
+    private static readonly ResiliencePropertyKey<RunState> s_runKey = new("UuLearning.LabelingRun");
+
     private readonly IChatClient _chatClient;
     private readonly ILogger _logger;
-    private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline<PseudoLabelResult> _pipeline;
     private readonly string _positive;
     private readonly string _negative;
     private readonly string _systemPrompt;
@@ -56,6 +60,7 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
     private readonly bool _structured;
     private readonly int _maxConcurrency;
     private readonly IAnnotationStore? _store;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates a labeler over <paramref name="chatClient"/>.</summary>
     /// <param name="chatClient">The chat client to ask. Not owned.</param>
@@ -86,6 +91,7 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         _structured = options.UseStructuredOutput;
         _maxConcurrency = options.MaxConcurrency;
         _store = options.Store;
+        _timeProvider = options.TimeProvider ?? TimeProvider.System;
         ModelId = _chatOptions?.ModelId ?? chatClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? string.Empty;
         KeySpace = ComputeKeySpace(options);
         _pipeline = BuildPipeline(options);
@@ -121,7 +127,7 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         IReadOnlyList<LabelingItem> items, IProgress<LabelingProgress>? progress, CancellationToken cancellationToken = default)
     {
         LabelingInput.Validate(items);
-        var run = new RunState(items.Count, progress);
+        var run = new RunState(items.Count, progress, _timeProvider);
         var results = new PseudoLabelResult[items.Count];
 
         IReadOnlyDictionary<string, PseudoLabelResult> stored = _store is null
@@ -149,6 +155,10 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         {
             var item = items[index];
             var result = await LabelOneAsync(item, run, token).ConfigureAwait(false);
+            if (result.Outcome != LabelingOutcome.Failed)
+            {
+                run.CountAnswer(result);
+            }
             if (_store is not null && result.Outcome != LabelingOutcome.Failed)
             {
                 // Paid for: record it even if the run is being canceled.
@@ -159,20 +169,24 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
             run.Report();
         }).ConfigureAwait(false);
 
+        run.Report();
         var final = run.Snapshot();
-        _logger.LogInformation("Labeled {Total} items: {Labeled} labeled, {Abstained} abstained, {Failed} failed, {FromStore} from the store; {Calls} calls in {Elapsed}.",
-            final.Total, final.Labeled, final.Abstained, final.Failed, final.FromStore, final.Calls, final.Elapsed);
+        _logger.LogInformation("Labeled {Total} items: {Labeled} labeled, {Abstained} abstained, {Failed} failed, {FromStore} from the store; {Calls} calls ({Answers} answers, {Retries} retries, {TimedOut} timed out) in {Elapsed}; {InputTokens} input and {OutputTokens} output tokens.",
+            final.Total, final.Labeled, final.Abstained, final.Failed, final.FromStore, final.Calls, final.Answers, final.Retries.Total, final.TimedOutAttempts,
+            final.Elapsed, final.InputTokens, final.OutputTokens);
         return results;
     }
 
     private async Task<PseudoLabelResult> LabelOneAsync(LabelingItem item, RunState run, CancellationToken cancellationToken)
     {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(s_runKey, run);
         try
         {
             return await _pipeline.ExecuteAsync(
-                async (state, token) => await state.self.AskAsync(state.item, state.run, token).ConfigureAwait(false),
-                (self: this, item, run),
-                cancellationToken).ConfigureAwait(false);
+                async (ctx, state) => await state.self.AskAsync(state.item, state.run, ctx.CancellationToken).ConfigureAwait(false),
+                context,
+                (self: this, item, run)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -183,12 +197,20 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
             {
                 throw new InvalidOperationException(DescribePermanentFailure(item, ex), ex);
             }
+            if (kind == FailureKind.Unreachable)
+            {
+                throw new InvalidOperationException(DescribeUnreachable(ex), ex);
+            }
             _logger.LogWarning(ex, "No answer for item '{Id}' ({Kind}); it is abstained, not stored, and a rerun will try it again.", item.Id, kind);
             return new PseudoLabelResult(item.Id, PseudoLabel.Abstained)
             {
                 Outcome = LabelingOutcome.Failed,
-                Error = $"{ex.GetType().Name}: {ex.Message}",
+                Error = $"{ex.GetType().Name}: {FailureClassifier.OneLine(ex)}",
             };
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -198,6 +220,7 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         messages.AddRange(_examples);
         messages.Add(new ChatMessage(ChatRole.User, RenderUser(item.Text)));
         run.CountCall();
+        PseudoLabelResult result;
 
         if (_structured)
         {
@@ -217,19 +240,26 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
             if (typed && answer?.Label is not null)
             {
                 var (label, outcome, _) = LabelAnswerParser.Parse(answer.Label, _positive, _negative);
-                return new PseudoLabelResult(item.Id, label)
+                result = new PseudoLabelResult(item.Id, label)
                 {
                     Outcome = outcome,
                     RawAnswer = raw,
                     Confidence = label == PseudoLabel.Abstained ? null : LabelAnswerParser.NormalizeConfidence(answer.Confidence),
                 };
             }
-            return FromText(item.Id, raw);
+            else
+            {
+                result = FromText(item.Id, raw);
+            }
+            return WithUsage(result, response.Usage);
         }
 
         var plain = await _chatClient.GetResponseAsync(messages, _chatOptions?.Clone(), cancellationToken).ConfigureAwait(false);
-        return FromText(item.Id, plain.Text);
+        return WithUsage(FromText(item.Id, plain.Text), plain.Usage);
     }
+
+    private static PseudoLabelResult WithUsage(PseudoLabelResult result, UsageDetails? usage) =>
+        usage is null ? result : result with { InputTokens = usage.InputTokenCount, OutputTokens = usage.OutputTokenCount };
 
     private PseudoLabelResult FromText(string id, string? raw)
     {
@@ -305,13 +335,14 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         }
     }
 
-    private ResiliencePipeline BuildPipeline(ChatClientPseudoLabelerOptions options)
+    private ResiliencePipeline<PseudoLabelResult> BuildPipeline(ChatClientPseudoLabelerOptions options)
     {
         var maxRetryAfter = options.MaxRetryAfter;
-        var builder = new ResiliencePipelineBuilder();
+        var timeProvider = _timeProvider;
+        var builder = new ResiliencePipelineBuilder<PseudoLabelResult> { TimeProvider = timeProvider };
         if (options.MaxRetryAttempts > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions
+            builder.AddRetry(new RetryStrategyOptions<PseudoLabelResult>
             {
                 MaxRetryAttempts = options.MaxRetryAttempts,
                 Delay = options.RetryBaseDelay,
@@ -321,21 +352,36 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
                 ShouldHandle = args => ValueTask.FromResult(
                     args.Outcome.Exception is { } e
                     && !args.Context.CancellationToken.IsCancellationRequested
-                    && FailureClassifier.Classify(e, args.Context.CancellationToken) == FailureKind.Transient),
+                    && FailureClassifier.Classify(e, args.Context.CancellationToken) is FailureKind.Transient or FailureKind.Malformed),
                 DelayGenerator = args =>
                 {
-                    TimeSpan? retryAfter = args.Outcome.Exception is { } e ? FailureClassifier.GetRetryAfter(e, TimeProvider.System) : null;
+                    TimeSpan? retryAfter = args.Outcome.Exception is { } e ? FailureClassifier.GetRetryAfter(e, timeProvider) : null;
                     return ValueTask.FromResult(retryAfter is TimeSpan d ? (d > maxRetryAfter ? maxRetryAfter : d) : (TimeSpan?)null);
                 },
                 OnRetry = args =>
                 {
+                    if (args.Outcome.Exception is { } e && args.Context.Properties.TryGetValue(s_runKey, out var run))
+                    {
+                        run.CountRetry(FailureClassifier.CauseOf(e));
+                    }
                     _logger.LogWarning("Transient failure ({Error}); retry {Attempt} in {Delay}.",
-                        args.Outcome.Exception?.Message, args.AttemptNumber + 1, args.RetryDelay);
+                        args.Outcome.Exception is { } ex ? FailureClassifier.OneLine(ex) : null, args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             });
         }
-        builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout });
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            Timeout = options.AttemptTimeout,
+            OnTimeout = args =>
+            {
+                if (args.Context.Properties.TryGetValue(s_runKey, out var run))
+                {
+                    run.CountTimeout();
+                }
+                return ValueTask.CompletedTask;
+            },
+        });
         return builder.Build();
     }
 
@@ -354,7 +400,15 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         string resume = _store is null
             ? "No store is configured, so a rerun will ask again for every item."
             : "Answers received so far are in the store; a rerun with the same settings will not pay for them again.";
-        return $"The chat endpoint rejected the request for item '{item.Id}' permanently ({status}: {exception.Message}). {advice} The run was stopped. {resume}";
+        return $"The chat endpoint rejected the request for item '{item.Id}' permanently ({status}: {FailureClassifier.OneLine(exception)}). {advice} The run was stopped. {resume}";
+    }
+
+    private string DescribeUnreachable(Exception exception)
+    {
+        string resume = _store is null
+            ? "No store is configured, so a rerun will ask again for every item."
+            : "Answers received so far are in the store; a rerun with the same settings will not pay for them again.";
+        return $"The chat endpoint cannot be reached ({FailureClassifier.OneLine(exception)}). Check the endpoint URL, that the server is running, and the network (DNS, proxy, TLS certificate). The run was stopped. {resume}";
     }
 
     internal static void Validate(ChatClientPseudoLabelerOptions options)
@@ -404,17 +458,33 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
     }
 
     /// <summary>Counters of one run; thread-safe.</summary>
-    private sealed class RunState(int total, IProgress<LabelingProgress>? progress)
+    private sealed class RunState(int total, IProgress<LabelingProgress>? progress, TimeProvider timeProvider)
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly long _started = timeProvider.GetTimestamp();
+        private readonly long[] _retries = new long[Enum.GetValues<RetryCause>().Length];
         private int _completed;
         private int _labeled;
         private int _abstained;
         private int _failed;
         private int _fromStore;
         private long _calls;
+        private long _answers;
+        private long _timedOut;
+        private long _inputTokens;
+        private long _outputTokens;
 
         public void CountCall() => Interlocked.Increment(ref _calls);
+
+        public void CountRetry(RetryCause cause) => Interlocked.Increment(ref _retries[(int)cause]);
+
+        public void CountTimeout() => Interlocked.Increment(ref _timedOut);
+
+        public void CountAnswer(PseudoLabelResult result)
+        {
+            Interlocked.Increment(ref _answers);
+            Interlocked.Add(ref _inputTokens, result.InputTokens ?? 0);
+            Interlocked.Add(ref _outputTokens, result.OutputTokens ?? 0);
+        }
 
         public void Count(PseudoLabelResult result, bool fromStore)
         {
@@ -438,7 +508,20 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         }
 
         public LabelingProgress Snapshot() => new(total, Volatile.Read(ref _completed), Volatile.Read(ref _labeled),
-            Volatile.Read(ref _abstained), Volatile.Read(ref _failed), Volatile.Read(ref _fromStore), Interlocked.Read(ref _calls), _clock.Elapsed);
+            Volatile.Read(ref _abstained), Volatile.Read(ref _failed), Volatile.Read(ref _fromStore), Interlocked.Read(ref _calls),
+            timeProvider.GetElapsedTime(_started))
+        {
+            Answers = Interlocked.Read(ref _answers),
+            Retries = new LabelingRetries(
+                Interlocked.Read(ref _retries[(int)RetryCause.RateLimited]),
+                Interlocked.Read(ref _retries[(int)RetryCause.ServerError]),
+                Interlocked.Read(ref _retries[(int)RetryCause.Timeout]),
+                Interlocked.Read(ref _retries[(int)RetryCause.Malformed]),
+                Interlocked.Read(ref _retries[(int)RetryCause.Transport])),
+            TimedOutAttempts = Interlocked.Read(ref _timedOut),
+            InputTokens = Interlocked.Read(ref _inputTokens),
+            OutputTokens = Interlocked.Read(ref _outputTokens),
+        };
 
         public void Report() => progress?.Report(Snapshot());
     }

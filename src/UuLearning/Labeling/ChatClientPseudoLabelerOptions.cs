@@ -61,7 +61,8 @@ public sealed class ChatClientPseudoLabelerOptions
     /// <value>Default: 4. Allowed: 1 to 1024.</value>
     public int MaxConcurrency { get; set; } = 4;
 
-    /// <summary>Retries after a transient failure (HTTP 408, 429, 5xx, timeouts, dropped connections), per item.</summary>
+    /// <summary>Retries after a transient failure (HTTP 408, 429, 5xx, timeouts, dropped connections) or a malformed
+    /// response body, per item.</summary>
     /// <value>Default: 5. Allowed: 0 to 100.</value>
     public int MaxRetryAttempts { get; set; } = 5;
 
@@ -84,6 +85,10 @@ public sealed class ChatClientPseudoLabelerOptions
     /// <summary>The longest one call may take before it is abandoned and retried as a transient failure.</summary>
     /// <value>Default: 100 seconds. Allowed: 10 milliseconds to 1 day.</value>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>The clock for attempt timeouts, backoff and Retry-After waits, and for the run's elapsed time.</summary>
+    /// <value>Default: <see cref="TimeProvider.System"/>. Tests pass a fake one to drive time without waiting.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Where annotations are recorded as they arrive, so that a rerun skips them (see <see cref="JsonlAnnotationStore"/>).</summary>
     /// <value>Default: <see langword="null"/> (nothing is recorded; a rerun pays again). The labeler does not own the store.</value>

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Reflection;
+using System.Security.Authentication;
+using System.Text.Json;
 using Polly.Timeout;
 
 namespace UuLearning;
@@ -15,8 +18,33 @@ internal enum FailureKind
     /// <summary>Stop the run: retrying cannot help (HTTP 400, 401, 403, 404, ...).</summary>
     Permanent,
 
+    /// <summary>Stop the run: the endpoint cannot be reached at all (connection refused, unknown host, TLS failure).</summary>
+    Unreachable,
+
+    /// <summary>Retry: an answer arrived but could not be decoded (a malformed response body).</summary>
+    Malformed,
+
     /// <summary>Neither: the item fails (abstained, not stored) and the run goes on.</summary>
     ItemFailure,
+}
+
+/// <summary>Why the labeler retried an attempt.</summary>
+internal enum RetryCause
+{
+    /// <summary>HTTP 429.</summary>
+    RateLimited,
+
+    /// <summary>HTTP 408 or 5xx.</summary>
+    ServerError,
+
+    /// <summary>The attempt took longer than the attempt timeout (the provider may have billed it).</summary>
+    Timeout,
+
+    /// <summary>The answer could not be decoded.</summary>
+    Malformed,
+
+    /// <summary>The connection dropped (an I/O error) without a status.</summary>
+    Transport,
 }
 
 /// <summary>
@@ -32,6 +60,15 @@ internal static class FailureClassifier
 
     public static FailureKind Classify(Exception exception, CancellationToken callerToken)
     {
+        if (exception is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+        {
+            // The OpenAI client's own retry layer wraps its attempts' failures ("Retry failed after N tries").
+            exception = aggregate.InnerExceptions[^1];
+        }
+        if (IsUnreachable(exception))
+        {
+            return FailureKind.Unreachable;
+        }
         switch (exception)
         {
             case OperationCanceledException when callerToken.IsCancellationRequested:
@@ -48,11 +85,96 @@ internal static class FailureClassifier
         {
             return FromStatus(status);
         }
-        if (exception.InnerException is { } inner && inner is HttpRequestException or IOException or TimeoutException)
+        if (exception.InnerException is { } inner && inner is HttpRequestException or IOException or TimeoutException or AggregateException)
         {
             return Classify(inner, callerToken);
         }
+        if (Find<JsonException>(exception) is not null)
+        {
+            return FailureKind.Malformed;
+        }
         return FailureKind.ItemFailure;
+    }
+
+    /// <summary>Why a retry happens, for the run's counters.</summary>
+    public static RetryCause CauseOf(Exception exception)
+    {
+        if (TryGetStatus(exception, out int status))
+        {
+            return status == 429 ? RetryCause.RateLimited : RetryCause.ServerError;
+        }
+        if (Find<TimeoutRejectedException>(exception) is not null || Find<TimeoutException>(exception) is not null
+            || exception is OperationCanceledException)
+        {
+            return RetryCause.Timeout;
+        }
+        return Find<JsonException>(exception) is not null ? RetryCause.Malformed : RetryCause.Transport;
+    }
+
+    /// <summary>
+    /// Whether the exception says the endpoint cannot be reached at all: the connection was refused, the host name is
+    /// unknown, or the TLS handshake failed. A connection dropped mid-answer is not this (it is transient).
+    /// </summary>
+    public static bool IsUnreachable(Exception exception)
+    {
+        foreach (var e in Chain(exception))
+        {
+            switch (e)
+            {
+                case HttpRequestException { StatusCode: null, HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }:
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.NoData or SocketError.TryAgain }:
+                case AuthenticationException:
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The exception's message and those of its inner exceptions, on one line (never cut): line breaks and
+    /// runs of white space become one space, and an inner message already contained in the outer one is not repeated.</summary>
+    public static string OneLine(Exception exception)
+    {
+        var parts = new List<string>();
+        foreach (var e in Chain(exception))
+        {
+            string text = Flatten(e.Message);
+            if (text.Length > 0 && !parts.Any(p => p.Contains(text, StringComparison.Ordinal)))
+            {
+                parts.Add(text);
+            }
+        }
+        return string.Join(" <- ", parts);
+    }
+
+    /// <summary>Replaces line breaks and runs of white space by one space.</summary>
+    public static string Flatten(string text) =>
+        string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    private static T? Find<T>(Exception exception) where T : Exception =>
+        Chain(exception).OfType<T>().FirstOrDefault();
+
+    /// <summary>The exception, its inner exceptions, and the inner exceptions of aggregates, depth first.</summary>
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        var stack = new Stack<Exception>();
+        stack.Push(exception);
+        int guard = 0;
+        while (stack.Count > 0 && guard++ < 64)
+        {
+            var e = stack.Pop();
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                for (int i = aggregate.InnerExceptions.Count - 1; i >= 0; i--)
+                {
+                    stack.Push(aggregate.InnerExceptions[i]);
+                }
+            }
+            else if (e.InnerException is { } inner)
+            {
+                stack.Push(inner);
+            }
+        }
     }
 
     public static FailureKind FromStatus(int status) => status switch
@@ -66,7 +188,7 @@ internal static class FailureClassifier
     /// <summary>Reads an HTTP status from the exception (or its inner exception), if it carries one.</summary>
     public static bool TryGetStatus(Exception exception, out int status)
     {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
+        foreach (var e in Chain(exception))
         {
             if (e is HttpRequestException { StatusCode: HttpStatusCode code })
             {
@@ -87,7 +209,7 @@ internal static class FailureClassifier
     /// <summary>Reads a Retry-After delay (seconds or HTTP date) from the exception's raw response, if there is one.</summary>
     public static TimeSpan? GetRetryAfter(Exception exception, TimeProvider timeProvider)
     {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
+        foreach (var e in Chain(exception))
         {
             var accessors = s_accessors.GetOrAdd(e.GetType(), Accessors.Create);
             if (accessors.GetRawResponse is null)

@@ -12,8 +12,8 @@ namespace UuLearning;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Line format: <c>{"key":"…","id":"…","label":1,"outcome":"Labeled","confidence":0.9,"raw":"…","at":"2026-…Z"}</c>
-/// (<c>label</c> is -1, 0 or 1; <c>confidence</c> and <c>raw</c> are omitted when absent).
+/// Line format: <c>{"key":"…","id":"…","label":1,"outcome":"Labeled","confidence":0.9,"raw":"…","inputTokens":52,"outputTokens":9,"at":"2026-…Z"}</c>
+/// (<c>label</c> is -1, 0 or 1; <c>confidence</c>, <c>raw</c> and the token counts are omitted when absent).
 /// </para>
 /// <para>
 /// Crash safety: each line is written with a single write and flushed to the operating system (and to the disk when
@@ -31,6 +31,7 @@ public sealed class JsonlAnnotationStore : IAnnotationStore, IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly bool _flushToDisk;
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
     private FileStream? _stream;
     private bool _disposed;
@@ -41,9 +42,11 @@ public sealed class JsonlAnnotationStore : IAnnotationStore, IDisposable
     /// disk sync per item); <see langword="false"/> (default) to flush to the operating system only (survives the
     /// process being killed).</param>
     /// <param name="logger">Receives a warning when a torn line is dropped. Default: none.</param>
+    /// <param name="timeProvider">The clock of each line's <c>at</c> time stamp. Default: <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
-    public JsonlAnnotationStore(string path, bool flushToDisk = false, ILogger? logger = null)
+    public JsonlAnnotationStore(string path, bool flushToDisk = false, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
+        _timeProvider = timeProvider ?? TimeProvider.System;
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = System.IO.Path.GetFullPath(path);
         _flushToDisk = flushToDisk;
@@ -148,7 +151,15 @@ public sealed class JsonlAnnotationStore : IAnnotationStore, IDisposable
                 {
                     writer.WriteString("error", result.Error);
                 }
-                writer.WriteString("at", DateTimeOffset.UtcNow);
+                if (result.InputTokens is long input)
+                {
+                    writer.WriteNumber("inputTokens", input);
+                }
+                if (result.OutputTokens is long output)
+                {
+                    writer.WriteNumber("outputTokens", output);
+                }
+                writer.WriteString("at", _timeProvider.GetUtcNow());
                 writer.WriteEndObject();
             }
             _buffer.Write("\n"u8);
@@ -262,6 +273,8 @@ public sealed class JsonlAnnotationStore : IAnnotationStore, IDisposable
                 Confidence = root.TryGetProperty("confidence", out var c) && c.TryGetDouble(out double conf) ? conf : null,
                 RawAnswer = root.TryGetProperty("raw", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null,
                 Error = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null,
+                InputTokens = root.TryGetProperty("inputTokens", out var it) && it.TryGetInt64(out long itv) ? itv : null,
+                OutputTokens = root.TryGetProperty("outputTokens", out var ot) && ot.TryGetInt64(out long otv) ? otv : null,
             };
             return true;
         }

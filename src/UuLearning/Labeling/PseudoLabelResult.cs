@@ -25,6 +25,14 @@ public sealed record PseudoLabelResult(string Id, PseudoLabel Label)
         init => _outcome = value;
     }
 
+    /// <summary>The input (prompt) tokens the provider reported for the answer (<c>UsageDetails.InputTokenCount</c>).</summary>
+    /// <value>Default: <see langword="null"/> (not reported).</value>
+    public long? InputTokens { get; init; }
+
+    /// <summary>The output (completion) tokens the provider reported for the answer (<c>UsageDetails.OutputTokenCount</c>).</summary>
+    /// <value>Default: <see langword="null"/> (not reported).</value>
+    public long? OutputTokens { get; init; }
+
     /// <summary>The error that kept the labeler from answering, when <see cref="Outcome"/> is <see cref="LabelingOutcome.Failed"/>.</summary>
     /// <value>Default: <see langword="null"/>.</value>
     public string? Error { get; init; }
@@ -39,8 +47,10 @@ public sealed record PseudoLabelResult(string Id, PseudoLabel Label)
         && Confidence == other.Confidence
         && string.Equals(RawAnswer, other.RawAnswer, StringComparison.Ordinal)
         && Outcome == other.Outcome
-        && string.Equals(Error, other.Error, StringComparison.Ordinal);
+        && string.Equals(Error, other.Error, StringComparison.Ordinal)
+        && InputTokens == other.InputTokens
+        && OutputTokens == other.OutputTokens;
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Id, Label, Confidence, RawAnswer, Outcome, Error);
+    public override int GetHashCode() => HashCode.Combine(Id, Label, Confidence, RawAnswer, Outcome, Error, InputTokens, OutputTokens);
 }

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
 
 namespace UuLearning.Tests;
 
+[Trait("Category", "TimeSensitive")]
 public sealed partial class ChatClientPseudoLabelerTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("uulearning-labeling-").FullName;
@@ -20,7 +22,7 @@ public sealed partial class ChatClientPseudoLabelerTests : IDisposable
         RetryBaseDelay = TimeSpan.FromMilliseconds(5),
         RetryMaxDelay = TimeSpan.FromMilliseconds(20),
         MaxRetryAfter = TimeSpan.FromMilliseconds(50),
-        AttemptTimeout = TimeSpan.FromSeconds(2),
+        AttemptTimeout = TimeSpan.FromMinutes(5), // generous: tests of timeouts set their own, on a fake clock
         UseStructuredOutput = structured,
         Store = store,
     };
@@ -226,43 +228,175 @@ public sealed partial class ChatClientPseudoLabelerTests : IDisposable
     [Fact]
     public async Task LabelAsync_SlowAnswers_NeverExceedsMaxConcurrency()
     {
-        using var client = new TestChatClient
+        // No clock: every call waits at a gate that opens once three calls are in flight at the same time.
+        var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        TestChatClient? client = null;
+        client = new TestChatClient
         {
             GetResponseAsyncCallback = async (_, _, token) =>
             {
-                await Task.Delay(20, token);
+                if (client!.InFlight >= 3)
+                {
+                    full.TrySetResult();
+                }
+                await full.Task.WaitAsync(token);
                 return TestChatClient.Answer("ham");
             },
         };
+        using (client)
+        {
+            var results = await new ChatClientPseudoLabeler(client, Options(concurrency: 3)).LabelAsync(Items(24));
 
-        var results = await new ChatClientPseudoLabeler(client, Options(concurrency: 3)).LabelAsync(Items(24));
-
-        Assert.Equal(24, results.Count);
-        Assert.Equal(3, client.MaxInFlight);
+            Assert.Equal(24, results.Count);
+            Assert.Equal(3, client.MaxInFlight);
+        }
     }
 
     [Fact]
-    public async Task LabelAsync_AnswerSlowerThanAttemptTimeout_RetriedAsTransient()
+    public async Task LabelAsync_AnswerSlowerThanAttemptTimeout_RetriedAsTransientAndCounted()
     {
+        // The first call never answers; fake time moves on only while it is the one in flight.
         var attempts = 0;
+        var time = new FakeTimeProvider();
         using var client = new TestChatClient
         {
             GetResponseAsyncCallback = async (_, _, token) =>
             {
                 if (Interlocked.Increment(ref attempts) == 1)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(30), token);
+                    await Task.Delay(Timeout.Infinite, token);
                 }
+                return TestChatClient.Answer("spam", inputTokens: 7, outputTokens: 2);
+            },
+        };
+        var options = Options();
+        options.TimeProvider = time;
+        options.AttemptTimeout = TimeSpan.FromSeconds(30);
+        var progress = new ListProgress();
+
+        var results = await FakeTimeDriver.RunAsync(new ChatClientPseudoLabeler(client, options).LabelAsync(Items(1), progress), time,
+            idle: () => client.InFlight == 0 || Volatile.Read(ref attempts) == 1, step: TimeSpan.FromSeconds(1), limit: TimeSpan.FromMinutes(5));
+
+        Assert.Equal(PseudoLabel.Positive, results[0].Label);
+        Assert.Equal(2, client.Calls);
+        var last = progress.Reports.MaxBy(p => (p.Completed, p.Calls))!;
+        Assert.Equal((2L, 1L, 1L, 1L), (last.Calls, last.Answers, last.TimedOutAttempts, last.Retries.Timeout));
+        Assert.Equal((7L, 2L), (last.InputTokens, last.OutputTokens));
+        Assert.True(last.Elapsed >= TimeSpan.FromSeconds(30), $"Elapsed {last.Elapsed} on the fake clock.");
+    }
+
+    [Fact]
+    public async Task LabelAsync_AttemptTimeout_NotReachedBeforeItsTime()
+    {
+        // On a fake clock: 29.9 s after the call started nothing has been retried; at 30 s the call is abandoned.
+        var time = new FakeTimeProvider();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var client = new TestChatClient
+        {
+            GetResponseAsyncCallback = async (_, _, token) =>
+            {
+                started.TrySetResult();
+                await Task.Delay(Timeout.Infinite, token);
                 return TestChatClient.Answer("spam");
             },
         };
         var options = Options();
-        options.AttemptTimeout = TimeSpan.FromMilliseconds(200);
+        options.TimeProvider = time;
+        options.MaxRetryAttempts = 0;
+        options.AttemptTimeout = TimeSpan.FromSeconds(30);
 
-        var results = await new ChatClientPseudoLabeler(client, options).LabelAsync(Items(1));
+        var run = new ChatClientPseudoLabeler(client, options).LabelAsync(Items(1));
+        await started.Task;
+        time.Advance(TimeSpan.FromSeconds(29.9));
+        Assert.False(run.IsCompleted);
+        Assert.Equal(1, client.InFlight);
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        var results = await run;
 
-        Assert.Equal(PseudoLabel.Positive, results[0].Label);
-        Assert.Equal(2, client.Calls);
+        Assert.Equal(LabelingOutcome.Failed, results[0].Outcome);
+        Assert.Equal(1, client.Calls);
+    }
+
+    [Fact]
+    public async Task LabelAsync_MalformedResponseThenAnswer_RetriedWithinTheRun()
+    {
+        var attempts = new ConcurrentDictionary<string, int>();
+        using var client = new TestChatClient
+        {
+            GetResponseAsyncCallback = (messages, _, _) =>
+                attempts.AddOrUpdate(TestChatClient.ItemText(messages), 1, (_, n) => n + 1) == 1
+                    ? throw new System.Text.Json.JsonException("'t' is an invalid start of a value.")
+                    : Task.FromResult(TestChatClient.Answer("spam")),
+        };
+        var progress = new ListProgress();
+
+        var results = await new ChatClientPseudoLabeler(client, Options()).LabelAsync(Items(3), progress);
+
+        Assert.All(results, r => Assert.Equal(LabelingOutcome.Labeled, r.Outcome));
+        Assert.Equal(6, client.Calls);
+        Assert.Equal(3, progress.Reports.MaxBy(p => (p.Completed, p.Calls))!.Retries.Malformed);
+    }
+
+    [Fact]
+    public async Task LabelAsync_MalformedResponsesOutlastRetries_ItemFailsAfterBoundedRetries()
+    {
+        using var client = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) => throw new System.Text.Json.JsonException("truncated"),
+        };
+
+        var results = await new ChatClientPseudoLabeler(client, Options()).LabelAsync(Items(1));
+
+        Assert.Equal(LabelingOutcome.Failed, results[0].Outcome);
+        Assert.Equal(1 + 3, client.Calls);
+    }
+
+    [Fact]
+    public async Task LabelAsync_ProviderReportsUsage_TokensSummedAndStoredForTheRerun()
+    {
+        string path = Path.Combine(_directory, "tokens.jsonl");
+        using var client = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) => Task.FromResult(TestChatClient.Answer("spam", inputTokens: 40, outputTokens: 3)),
+        };
+        var progress = new ListProgress();
+        using (var store = new JsonlAnnotationStore(path))
+        {
+            await new ChatClientPseudoLabeler(client, Options(store: store)).LabelAsync(Items(4), progress);
+        }
+        var first = progress.Reports.MaxBy(p => (p.Completed, p.Calls))!;
+
+        IReadOnlyList<PseudoLabelResult> rerun;
+        using (var store = new JsonlAnnotationStore(path))
+        {
+            rerun = await new ChatClientPseudoLabeler(client, Options(store: store)).LabelAsync(Items(6));
+        }
+
+        Assert.Equal((4L, 160L, 12L), (first.Answers, first.InputTokens, first.OutputTokens));
+        Assert.Equal(6 * 40, rerun.Sum(r => r.InputTokens));
+        Assert.Equal(6 * 3, rerun.Sum(r => r.OutputTokens));
+        Assert.Equal(6, client.Calls);
+    }
+
+    [Fact]
+    public async Task LabelAsync_ConnectionRefusedWrappedByClientRetries_StopsRunAsUnreachable()
+    {
+        // What the OpenAI client throws against a closed port with its own retries on: an AggregateException
+        // ("Retry failed after 4 tries") of ClientResultExceptions with status 0 around the HttpRequestException.
+        using var client = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) => throw new AggregateException("Retry failed after 4 tries.",
+                new System.ClientModel.ClientResultException("Connection refused (127.0.0.1:9)",
+                    innerException: new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:9)",
+                        new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)))),
+        };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => new ChatClientPseudoLabeler(client, Options(concurrency: 1)).LabelAsync(Items(5)));
+
+        Assert.Contains("cannot be reached", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Connection refused", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, client.Calls);
     }
 
     [Fact]
@@ -275,7 +409,7 @@ public sealed partial class ChatClientPseudoLabelerTests : IDisposable
         {
             GetResponseAsyncCallback = async (messages, _, token) =>
             {
-                await Task.Delay(5, token);
+                await Task.Yield();
                 if (Interlocked.Increment(ref answered) == 10)
                 {
                     await cts.CancelAsync();

@@ -38,6 +38,53 @@ public sealed class FailureClassifierTests
     }
 
     [Fact]
+    public void Classify_TransportFailures_Unreachable()
+    {
+        var refused = new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:9)",
+            new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
+        Assert.Equal(FailureKind.Unreachable, FailureClassifier.Classify(refused, CancellationToken.None));
+        Assert.Equal(FailureKind.Unreachable, FailureClassifier.Classify(
+            new HttpRequestException(HttpRequestError.NameResolutionError, "Name or service not known"), CancellationToken.None));
+        Assert.Equal(FailureKind.Unreachable, FailureClassifier.Classify(
+            new HttpRequestException(HttpRequestError.SecureConnectionError, "The SSL connection could not be established",
+                new System.Security.Authentication.AuthenticationException("bad certificate")), CancellationToken.None));
+        // The OpenAI client's "retry failed" wrapping: status 0, the transport error inside.
+        var wrapped = new AggregateException("Retry failed after 4 tries.", new ClientResultException("Connection refused", innerException: refused));
+        Assert.Equal(FailureKind.Unreachable, FailureClassifier.Classify(wrapped, CancellationToken.None));
+        // A connection dropped mid-answer is transient.
+        Assert.Equal(FailureKind.Transient, FailureClassifier.Classify(
+            new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely."), CancellationToken.None));
+    }
+
+    [Fact]
+    public void Classify_UndecodableBody_Malformed()
+    {
+        Assert.Equal(FailureKind.Malformed, FailureClassifier.Classify(new System.Text.Json.JsonException("'t' is invalid"), CancellationToken.None));
+        Assert.Equal(FailureKind.Malformed, FailureClassifier.Classify(
+            new InvalidOperationException("decode", new System.Text.Json.JsonException("x")), CancellationToken.None));
+    }
+
+    [Fact]
+    public void CauseOf_Exceptions_ByRetryCause()
+    {
+        Assert.Equal(RetryCause.RateLimited, FailureClassifier.CauseOf(new ClientResultException("busy", Response(429, "2"))));
+        Assert.Equal(RetryCause.ServerError, FailureClassifier.CauseOf(new HttpRequestException("x", null, HttpStatusCode.BadGateway)));
+        Assert.Equal(RetryCause.Timeout, FailureClassifier.CauseOf(new TimeoutRejectedException()));
+        Assert.Equal(RetryCause.Malformed, FailureClassifier.CauseOf(new System.Text.Json.JsonException()));
+        Assert.Equal(RetryCause.Transport, FailureClassifier.CauseOf(new IOException("reset")));
+    }
+
+    [Fact]
+    public void OneLine_MultiLineMessages_FlattenedNotCut()
+    {
+        var error = new ClientResultException("HTTP 401 (invalid_request_error: )\n\nIncorrect API key provided: sk-****.\nSee the docs.", Response(401, null));
+
+        string line = FailureClassifier.OneLine(error);
+
+        Assert.Equal("HTTP 401 (invalid_request_error: ) Incorrect API key provided: sk-****. See the docs.", line);
+    }
+
+    [Fact]
     public void GetRetryAfter_ClientResultExceptionWithHeader_ReadsSeconds()
     {
         Assert.Equal(TimeSpan.FromSeconds(2), FailureClassifier.GetRetryAfter(new ClientResultException("busy", Response(429, "2")), TimeProvider.System));

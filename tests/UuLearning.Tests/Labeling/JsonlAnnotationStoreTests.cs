@@ -1,7 +1,9 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 
 namespace UuLearning.Tests;
 
+[Trait("Category", "TimeSensitive")]
 public sealed class JsonlAnnotationStoreTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("uulearning-store-").FullName;
@@ -31,6 +33,22 @@ public sealed class JsonlAnnotationStoreTests : IDisposable
         Assert.Equal(PseudoLabel.Negative, Assert.Single(k2).Value.Label);
         Assert.Empty(await reopened.LoadAsync("k3"));
         Assert.Equal(3, File.ReadAllLines(path).Length);
+    }
+
+    [Fact]
+    public async Task AppendAsync_TokensAndClock_StoredAndReadBack()
+    {
+        string path = NewPath();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 4, 0, 0, TimeSpan.Zero));
+        var answer = new PseudoLabelResult("a", PseudoLabel.Positive) { InputTokens = 52, OutputTokens = 9 };
+        using (var store = new JsonlAnnotationStore(path, timeProvider: time))
+        {
+            await store.AppendAsync("k", answer);
+        }
+
+        using var reopened = new JsonlAnnotationStore(path);
+        Assert.Equal(answer, (await reopened.LoadAsync("k"))["a"]);
+        Assert.Contains("\"inputTokens\":52,\"outputTokens\":9,\"at\":\"2026-12-02T04:00:00+00:00\"", File.ReadAllText(path), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ namespace UuLearning.Tests;
 /// folder entry is deleted afterwards. Packages the consumer needs besides UuLearning (TorchSharp, libtorch) come from the
 /// global packages folder, already filled by the repository's own restore, so no download is needed.
 /// </remarks>
+[Trait("Category", "Slow")]
 [Trait("Category", "Packaging")]
 public sealed class PackageConsumerTests : IDisposable
 {

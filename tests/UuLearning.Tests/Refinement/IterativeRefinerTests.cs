@@ -24,6 +24,7 @@ public class IterativeRefinerTests
 
     private static IPriorEstimator Estimator() => new FewLabelPriorEstimator();
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task RefineAsync_HeavyClassConditionalNoise_RobustUuBeatsUuAndPnAndExceeds95Percent()
     {

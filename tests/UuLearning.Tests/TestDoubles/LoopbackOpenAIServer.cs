@@ -13,9 +13,11 @@ namespace UuLearning.Tests;
 /// <param name="Delay">How long to wait before answering.</param>
 /// <param name="RetryAfter">A Retry-After header value, or null.</param>
 /// <param name="Malformed">Answer 200 with a body that is not a chat completion.</param>
-/// <param name="Hang">Never answer: wait <paramref name="Delay"/>, then abort the connection.</param>
+/// <param name="Hang">Never answer: wait <paramref name="Delay"/> (or until <paramref name="Gate"/> completes), then abort the connection.</param>
+/// <param name="Gate">Wait until this task completes (the test releases it) before answering or aborting; the server
+/// holds the request meanwhile. Lets a test hold a request without any clock.</param>
 internal sealed record LoopbackReply(int Status = 200, string Content = "", TimeSpan Delay = default, string? RetryAfter = null,
-    bool Malformed = false, bool Hang = false);
+    bool Malformed = false, bool Hang = false, Task? Gate = null);
 
 /// <summary>One request the server saw.</summary>
 internal sealed record LoopbackRequest(string ItemText, int Attempt, bool HasResponseFormat, TimeSpan At, LoopbackReply Reply)
@@ -26,7 +28,7 @@ internal sealed record LoopbackRequest(string ItemText, int Attempt, bool HasRes
 
 /// <summary>
 /// A tiny OpenAI chat-completions endpoint on 127.0.0.1 (HttpListener, from the BCL), driven by a callback. It serves at
-/// most <c>maxRequests</c> requests and stops by itself after <c>lifetime</c> or when disposed.
+/// most <c>maxRequests</c> requests and stops by itself after <c>lifetime</c> (default 10 minutes) or when disposed.
 /// </summary>
 internal sealed class LoopbackOpenAIServer : IAsyncDisposable
 {
@@ -42,7 +44,7 @@ internal sealed class LoopbackOpenAIServer : IAsyncDisposable
 
     /// <param name="handler">(item text, attempt number from 1, has response_format) to the reply.</param>
     /// <param name="maxRequests">The most requests served; later ones get 503 without counting as answered.</param>
-    /// <param name="lifetime">The server stops by itself after this long. Default: 2 minutes.</param>
+    /// <param name="lifetime">The server stops by itself after this long. Default: 10 minutes.</param>
     public LoopbackOpenAIServer(Func<string, int, bool, LoopbackReply> handler, int maxRequests = 10_000, TimeSpan? lifetime = null)
     {
         _handler = handler;
@@ -50,7 +52,7 @@ internal sealed class LoopbackOpenAIServer : IAsyncDisposable
         Port = FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
-        _stop = new CancellationTokenSource(lifetime ?? TimeSpan.FromMinutes(2));
+        _stop = new CancellationTokenSource(lifetime ?? TimeSpan.FromMinutes(10)); // a hang guard, not a speed bound
         _loop = Task.Run(LoopAsync);
     }
 
@@ -111,6 +113,10 @@ internal sealed class LoopbackOpenAIServer : IAsyncDisposable
             var reply = _handler(text, attempt, hasFormat);
             _requests.Enqueue(new LoopbackRequest(text, attempt, hasFormat, _clock.Elapsed, reply));
 
+            if (reply.Gate is not null)
+            {
+                await reply.Gate.WaitAsync(_stop.Token).ConfigureAwait(false);
+            }
             if (reply.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(reply.Delay, _stop.Token).ConfigureAwait(false);

@@ -18,11 +18,18 @@ internal sealed class TestChatClient : IChatClient
     /// <summary>Requests received.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
+    /// <summary>Requests in flight now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     /// <summary>The most requests seen in flight at once.</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
-    /// <summary>Builds a response with one assistant message.</summary>
-    public static ChatResponse Answer(string text) => new(new ChatMessage(ChatRole.Assistant, text));
+    /// <summary>Builds a response with one assistant message, and token usage when given.</summary>
+    public static ChatResponse Answer(string text, long? inputTokens = null, long? outputTokens = null) =>
+        new(new ChatMessage(ChatRole.Assistant, text))
+        {
+            Usage = inputTokens is null && outputTokens is null ? null : new UsageDetails { InputTokenCount = inputTokens, OutputTokenCount = outputTokens },
+        };
 
     /// <summary>The text of the last user message of a request (the item).</summary>
     public static string ItemText(IList<ChatMessage> messages) => messages.Last(m => m.Role == ChatRole.User).Text;
