@@ -68,6 +68,7 @@ public class CandidateSelectorTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Assess_OverManyDraws_IntervalsCoverTheTrueAccuracyAndGain()
     {
         // 200 seeded draws of a corpus and its 50-item sample, in a world the posterior model describes. The 95 %

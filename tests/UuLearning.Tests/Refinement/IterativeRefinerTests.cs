@@ -112,9 +112,17 @@ public class IterativeRefinerTests
 
         Assert.Equal(original.Labels, again.Labels);
         Assert.Equal(original.ChosenRound, again.ChosenRound);
-        Assert.Equal(original.Posteriors, again.Posteriors);
-        Assert.Equal(original.EstimatedAccuracy, again.EstimatedAccuracy);
-        Assert.Equal(original.Rounds.Select(r => r.Assessment), again.Rounds.Select(r => r.Assessment));
+        // Posteriors and estimates agree to float precision (libtorch's threaded reductions may round differently
+        // between two runs on a loaded machine; gold outside the sample cannot reach them at all).
+        Assert.All(original.Posteriors.Zip(again.Posteriors), p => Assert.Equal(p.First, p.Second, 1e-4));
+        Assert.Equal(original.EstimatedAccuracy.Value, again.EstimatedAccuracy.Value, 1e-4);
+        Assert.Equal(original.InitialEstimatedAccuracy.Value, again.InitialEstimatedAccuracy.Value, 1e-4);
+        Assert.All(original.Rounds.Zip(again.Rounds), r =>
+        {
+            Assert.Equal(r.First.Assessment.Gain, r.Second.Assessment.Gain, 1e-4);
+            Assert.Equal(r.First.Assessment.Eligible, r.Second.Assessment.Eligible);
+            Assert.Equal(r.First.ConfidentFlipsAssessment.Eligible, r.Second.ConfidentFlipsAssessment.Eligible);
+        });
     }
 
     [Fact]
@@ -159,6 +167,7 @@ public class IterativeRefinerTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task RefineAsync_FeaturesWithoutSignal_KeepsTheInitialLabels()
     {
         // Labels from a good labeler (10 % noise) but features unrelated to the class: no round can beat the labeler.
@@ -188,6 +197,7 @@ public class IterativeRefinerTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task RefineAsync_CrossFitted_ScoresDoNotMemoriseTheirOwnLabels()
     {
         // Random labels on random features in more dimensions than items: an in-sample scorer memorises each item's
