@@ -1,5 +1,6 @@
 using System.Globalization;
 using MathNet.Numerics.Distributions;
+using MathNet.Numerics.Statistics;
 
 namespace UuLearning;
 
@@ -183,18 +184,6 @@ internal sealed class CandidateSelector
     private ConfidenceInterval Clamp(ConfidenceInterval i) =>
         new(Math.Max(0, i.Lower), Math.Min(1, i.Upper), _level);
 
-    private static double Variance(double[] values)
-    {
-        if (values.Length < 2)
-        {
-            return 0;
-        }
-        double mean = values.Average();
-        double ss = 0;
-        foreach (double v in values)
-        {
-            ss += (v - mean) * (v - mean);
-        }
-        return ss / (values.Length - 1);
-    }
+    /// <summary>The sample variance (MathNet's), 0 for fewer than two values.</summary>
+    private static double Variance(double[] values) => values.Length < 2 ? 0 : ArrayStatistics.Variance(values);
 }
