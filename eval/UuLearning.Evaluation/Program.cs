@@ -88,6 +88,10 @@ foreach (var group in sets.GroupBy(s => s.Dataset))
         {
             var sample = LabeledSample.DrawUniform(gold, labeled, seed);
             var inSample = new HashSet<int>(sample.Indices);
+            var outsideItems = Enumerable.Range(0, gold.Length).Where(i => !inSample.Contains(i)).ToArray();
+            // Accuracy of a labeling on the items outside the labeled sample (the only ones ever scored).
+            double AccuracyOutside(Func<int, bool> predictedPositive) => outsideItems.Average(i => predictedPositive(i) == gold[i] ? 1.0 : 0.0);
+            double initialAccuracy = AccuracyOutside(i => initial[i] == PseudoLabel.Positive);
             var o = options.Clone();
             o.Trainer.Seed = seed;
             var watch = Stopwatch.StartNew();
@@ -104,18 +108,7 @@ foreach (var group in sets.GroupBy(s => s.Dataset))
                         refinedById[reader.GetString(idColumn)] = reader.GetString(refinedColumn);
                     }
                 }
-                int n0 = 0, ir = 0, rr = 0;
-                for (int i = 0; i < gold.Length; i++)
-                {
-                    if (inSample.Contains(i))
-                    {
-                        continue;
-                    }
-                    n0++;
-                    ir += (initial[i] == PseudoLabel.Positive) == gold[i] ? 1 : 0;
-                    rr += (refinedById[rows[i]["id"]] == "1") == gold[i] ? 1 : 0;
-                }
-                double a0 = (double)ir / n0, a1 = (double)rr / n0;
+                double a0 = initialAccuracy, a1 = AccuracyOutside(i => refinedById[rows[i]["id"]] == "1");
                 deltas.Add((seed, a0, a1, false, -1, 0));
                 Console.WriteLine(string.Create(inv, $"{dataset,-18} {column,-22} seed {seed}: initial {a0:0.000} scored {a1:0.000} ({a1 - a0:+0.000;-0.000}) from {file}"));
                 continue;
@@ -124,24 +117,14 @@ foreach (var group in sets.GroupBy(s => s.Dataset))
             RefinementResult? final = null;
             await foreach (var update in new IterativeRefiner(options: o).RefineStreamingAsync(features, initial, sample))
             {
-                roundAccuracy.Add(Enumerable.Range(0, gold.Length).Where(i => !inSample.Contains(i)).Average(i => (update.Labels[i] == PseudoLabel.Positive) == gold[i] ? 1.0 : 0.0));
+                roundAccuracy.Add(AccuracyOutside(i => update.Labels[i] == PseudoLabel.Positive));
                 final = update.Result ?? final;
             }
             using var result = final!;
             double seconds = watch.Elapsed.TotalSeconds;
             double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
-            int outside = 0, initialRight = 0, refinedRight = 0;
-            for (int i = 0; i < gold.Length; i++)
-            {
-                if (inSample.Contains(i))
-                {
-                    continue;
-                }
-                outside++;
-                initialRight += (initial[i] == PseudoLabel.Positive) == gold[i] ? 1 : 0;
-                refinedRight += (result.Labels[i] == PseudoLabel.Positive) == gold[i] ? 1 : 0;
-            }
-            double ia = (double)initialRight / outside, ra = (double)refinedRight / outside;
+            int outside = outsideItems.Length;
+            double ia = initialAccuracy, ra = AccuracyOutside(i => result.Labels[i] == PseudoLabel.Positive);
             var est = result.EstimatedAccuracy;
             bool covered = est.Interval.Contains(ra);
             deltas.Add((seed, ia, ra, covered, result.ChosenRound, seconds));
