@@ -54,7 +54,8 @@ internal sealed class CandidateSelector
         double scale = PosteriorModel.ScaleOf(candidate.Scores);
 
         // The model's prediction over the items outside the sample.
-        double acc = 0, acc0 = 0, bernoulli = 0, bernoulli0 = 0, bernoulliGain = 0;
+        // Bernoulli variance of an item's correctness: p(1 - p) whichever label it has.
+        double acc = 0, acc0 = 0, bernoulli = 0, bernoulliGain = 0;
         bool differs = false;
         for (int i = 0; i < n; i++)
         {
@@ -65,8 +66,7 @@ internal sealed class CandidateSelector
             double right = Right(p[i], z[i]), right0 = Right(p[i], initialFilled[i]);
             acc += right;
             acc0 += right0;
-            bernoulli += right * (1 - right);
-            bernoulli0 += right0 * (1 - right0);
+            bernoulli += p[i] * (1 - p[i]);
             if (z[i] != initialFilled[i])
             {
                 differs = true;
@@ -83,7 +83,7 @@ internal sealed class CandidateSelector
         var residualGain = new double[m];
         // The posterior's own Bernoulli variance of each residual: a floor for the residuals' variance, so a sample that
         // happens to hold no error (likely when errors are rare) does not give a zero-width interval.
-        double floor = 0, floor0 = 0, floorGain = 0;
+        double floor = 0, floorGain = 0;
         int wins = 0, losses = 0;
         var looWeights = new double[m];
         Array.Fill(looWeights, 1.0);
@@ -102,10 +102,9 @@ internal sealed class CandidateSelector
             residual0[k] = right0 - Right(q, initialFilled[i]);
             residualGain[k] = residual[k] - residual0[k];
             floor += q * (1 - q) / m;
-            floor0 += q * (1 - q) / m;
-            floorGain += label != initialFilled[i] ? 4 * q * (1 - q) / m : 0;
             if (label != initialFilled[i])
             {
+                floorGain += 4 * q * (1 - q) / m;
                 wins += right > right0 ? 1 : 0;
                 losses += right < right0 ? 1 : 0;
             }
@@ -117,7 +116,7 @@ internal sealed class CandidateSelector
         double gain = estimate - estimate0;
         double gainVariance = Math.Max(Variance(residualGain), floorGain) / m + bernoulliGain / outside2;
         var accuracyInterval = Interval(estimate, Math.Max(Variance(residual), floor) / m + bernoulli / outside2, zq);
-        var initialInterval = Interval(estimate0, Math.Max(Variance(residual0), floor0) / m + bernoulli0 / outside2, zq);
+        var initialInterval = Interval(estimate0, Math.Max(Variance(residual0), floor) / m + bernoulli / outside2, zq);
         var gainInterval = Interval(gain, gainVariance, zq);
         // The decision is one-sided (is the candidate no worse than the initial labels by more than the tolerance?), so
         // it uses the one-sided bound at the confidence level.

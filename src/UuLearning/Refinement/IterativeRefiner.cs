@@ -172,7 +172,7 @@ public sealed class IterativeRefiner
                         initialFilled[i] = initial[i] == PseudoLabel.Abstained ? next[i] : initial[i];
                     }
                 }
-                var candidate = new RefinementCandidate(round, next, scores, model, posteriors, current, roundPriors.Priors, inSampleClassifier);
+                var candidate = new RefinementCandidate(round, next, scores, posteriors, current, roundPriors.Priors, inSampleClassifier);
                 var cautiousLabels = new PseudoLabel[n];
                 for (int i = 0; i < n; i++)
                 {

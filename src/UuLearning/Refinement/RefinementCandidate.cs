@@ -4,7 +4,6 @@ namespace UuLearning;
 /// <param name="Round">The 1-based round.</param>
 /// <param name="Labels">The round's labels for every item (never abstained).</param>
 /// <param name="Scores">Every item's score (out-of-fold when cross-fitted).</param>
-/// <param name="Model">The posterior model fitted on the labeled sample from these scores.</param>
 /// <param name="Posteriors">P(y = +1 | score, initial label) for every item.</param>
 /// <param name="TrainingLabels">The labels the round trained on (the previous round's labels).</param>
 /// <param name="TrainingPriors">The priors the round trained with.</param>
@@ -14,7 +13,6 @@ internal sealed record RefinementCandidate(
     int Round,
     PseudoLabel[] Labels,
     float[] Scores,
-    PosteriorModel Model,
     double[] Posteriors,
     PseudoLabel[] TrainingLabels,
     ClassPriors TrainingPriors,

@@ -28,7 +28,7 @@ public class CandidateSelectorTests
         var model = PosteriorModel.Fit(scores, initial, sample, 0.5, null, PosteriorModel.ScaleOf(scores));
         var p = model.Probabilities(scores, initial);
         var labels = p.Select(x => x > 0.5 ? PseudoLabel.Positive : PseudoLabel.Negative).ToArray();
-        return new RefinementCandidate(1, labels, scores, model, p, initial, new ClassPriors(0.8, 0.2, 0.5), null);
+        return new RefinementCandidate(1, labels, scores, p, initial, new ClassPriors(0.8, 0.2, 0.5), null);
     }
 
     private static double AccuracyOutside(IReadOnlyList<PseudoLabel> labels, bool[] gold, LabeledSample sample)
@@ -60,7 +60,7 @@ public class CandidateSelectorTests
         var (scores, initial, gold) = World(1_000, 0.9, 0.0, rng);
         var sample = LabeledSample.DrawUniform(gold, 50, 2);
         var model = PosteriorModel.Fit(scores, initial, sample, 0.5, null, 1.0);
-        var same = new RefinementCandidate(1, initial, scores, model, model.Probabilities(scores, initial), initial, new ClassPriors(0.8, 0.2, 0.5), null);
+        var same = new RefinementCandidate(1, initial, scores, model.Probabilities(scores, initial), initial, new ClassPriors(0.8, 0.2, 0.5), null);
         var a = new CandidateSelector(0.95, 0.0).Assess(same, initial, initial, sample, 0.5, flipThreshold: null);
         Assert.False(a.Eligible);
         Assert.Equal(0, a.Gain);
