@@ -47,7 +47,7 @@ if (builder.Configuration["Labeler"] == "openai")
 }
 else
 {
-    builder.Services.AddSingleton<IPseudoLabeler>(PrecomputedPseudoLabeler.FromCsv(dataPath, labelColumn: "majority_vote"));
+    builder.Services.AddSingleton<IPseudoLabeler>(PrecomputedPseudoLabeler.FromArrays(corpus.Ids, corpus.MajorityVote));
 }
 
 builder.Services.AddSingleton(corpus);

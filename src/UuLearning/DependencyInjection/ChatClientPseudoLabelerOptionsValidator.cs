@@ -1,10 +1,37 @@
-using Microsoft.Extensions.Options;
-
 namespace UuLearning.DependencyInjection;
 
-/// <summary>Checks <see cref="ChatClientPseudoLabelerOptions"/> the way <see cref="ChatClientPseudoLabeler"/>'s constructor does.</summary>
-internal sealed class ChatClientPseudoLabelerOptionsValidator : IValidateOptions<ChatClientPseudoLabelerOptions>
+/// <summary>The rules of <see cref="ChatClientPseudoLabelerOptions"/>, used by <see cref="ChatClientPseudoLabeler"/>'s
+/// constructor and by Microsoft.Extensions.Options.</summary>
+internal sealed class ChatClientPseudoLabelerOptionsValidator : OptionsValidator<ChatClientPseudoLabelerOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ChatClientPseudoLabelerOptions options) =>
-        OptionsValidation.Run(nameof(ChatClientPseudoLabelerOptions), () => ChatClientPseudoLabeler.Validate(options));
+    public static ChatClientPseudoLabelerOptionsValidator Instance { get; } = new();
+
+    protected internal override IEnumerable<OptionsViolation?> Rules(ChatClientPseudoLabelerOptions options)
+    {
+        const OptionsViolationKind Invalid = OptionsViolationKind.Invalid;
+        yield return Require(!string.IsNullOrWhiteSpace(options.Instruction), nameof(options.Instruction), options.Instruction,
+            "is empty; say what the model must decide, for example \"Is this comment spam?\".", Invalid);
+        yield return Require(!string.IsNullOrWhiteSpace(options.PositiveClassName), nameof(options.PositiveClassName), options.PositiveClassName, "must not be empty.", Invalid);
+        yield return Require(!string.IsNullOrWhiteSpace(options.NegativeClassName), nameof(options.NegativeClassName), options.NegativeClassName, "must not be empty.", Invalid);
+        yield return Require(!string.Equals(options.PositiveClassName.Trim(), options.NegativeClassName.Trim(), StringComparison.OrdinalIgnoreCase),
+            nameof(options.NegativeClassName), options.NegativeClassName, $"is '{options.NegativeClassName}', the same as PositiveClassName; give two different names.", Invalid);
+        yield return Require(options.SystemPromptTemplate is not null, nameof(options.SystemPromptTemplate), null,
+            "is null; use an empty string for no system message text.", OptionsViolationKind.Null);
+        yield return Require(options.UserPromptTemplate?.Contains("{text}", StringComparison.Ordinal) == true, nameof(options.UserPromptTemplate), options.UserPromptTemplate,
+            "must contain the placeholder {text}, where the item's text goes.", Invalid);
+        yield return NotNull(nameof(options.Examples), options.Examples);
+        for (int i = 0; i < options.Examples.Count; i++)
+        {
+            var example = options.Examples[i];
+            yield return Require(example?.Text is not null && example.Label != PseudoLabel.Abstained && Enum.IsDefined(example.Label),
+                $"{nameof(options.Examples)}[{i}]", example, "is null, has no text, or is not labeled Positive or Negative.", Invalid);
+        }
+        yield return Range(nameof(options.MaxConcurrency), options.MaxConcurrency, 1, 1024);
+        yield return Range(nameof(options.MaxRetryAttempts), options.MaxRetryAttempts, 0, 100);
+        yield return Range(nameof(options.RetryBaseDelay), options.RetryBaseDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
+        yield return Range(nameof(options.RetryMaxDelay), options.RetryMaxDelay, options.RetryBaseDelay, TimeSpan.FromHours(1));
+        yield return Range(nameof(options.MaxRetryAfter), options.MaxRetryAfter, TimeSpan.Zero, TimeSpan.FromHours(1));
+        yield return Range(nameof(options.AttemptTimeout), options.AttemptTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(1));
+        yield return NotNull(nameof(options.TimeProvider), options.TimeProvider);
+    }
 }

@@ -40,7 +40,7 @@ public sealed class UuLearningBuilder
             .Configure(configure)
             .PostConfigure<IServiceProvider>((options, sp) => options.Store ??= sp.GetService<IAnnotationStore>())
             .ValidateOnStart();
-        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatClientPseudoLabelerOptions>, ChatClientPseudoLabelerOptionsValidator>());
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatClientPseudoLabelerOptions>>(ChatClientPseudoLabelerOptionsValidator.Instance));
         Services.Replace(ServiceDescriptor.Singleton<IPseudoLabeler>(sp =>
         {
             var chatClient = chatClientKey is null ? sp.GetService<IChatClient>() : sp.GetKeyedService<IChatClient>(chatClientKey);
@@ -77,7 +77,7 @@ public sealed class UuLearningBuilder
         }
 
         options.ValidateOnStart();
-        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TextFeatureOptions>, TextFeatureOptionsValidator>());
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TextFeatureOptions>>(TextFeatureOptionsValidator.Instance));
 
         Services.Replace(ServiceDescriptor.Singleton(sp =>
         {

@@ -10,10 +10,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class UuLearningServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IterativeRefiner"/>, the default <see cref="IPriorEstimator"/> (a <see cref="FewLabelPriorEstimator"/>)
-    /// and a <see cref="UuTrainer"/> as singletons, with <see cref="IterativeRefinerOptions"/> and
+    /// Registers what a refinement needs: <see cref="IterativeRefiner"/> and the default <see cref="IPriorEstimator"/> (a
+    /// <see cref="FewLabelPriorEstimator"/>) as singletons, with <see cref="IterativeRefinerOptions"/> and
     /// <see cref="FewLabelPriorEstimatorOptions"/> bound through Microsoft.Extensions.Options and validated when the host
-    /// starts (a bad option fails the start with an <see cref="OptionsValidationException"/> naming the property).
+    /// starts (a bad option fails the start with an <see cref="OptionsValidationException"/> naming the property, with the
+    /// message the options' constructor check gives for the same value). The refiner is built from the registered
+    /// <see cref="IPriorEstimator"/>, the <see cref="IterativeRefinerOptions"/> (its <see cref="IterativeRefinerOptions.Trainer"/>
+    /// options train every round) and the <see cref="ILogger{TCategoryName}"/> of <see cref="IterativeRefiner"/> when logging is registered.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets refiner options (rounds, trainer options, ...); <see langword="null"/> keeps the defaults.
@@ -21,8 +24,8 @@ public static class UuLearningServiceCollectionExtensions
     /// <returns>A builder to add a pseudo-labeler, features or another prior estimator.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
     /// <remarks>
-    /// <para>Every registration uses TryAdd: an <see cref="IPriorEstimator"/>, <see cref="IterativeRefiner"/> or
-    /// <see cref="UuTrainer"/> registered before this call wins, and <see cref="UuLearningBuilder.UsePriorEstimator{TEstimator}"/>
+    /// <para>Every registration uses TryAdd: an <see cref="IPriorEstimator"/> or <see cref="IterativeRefiner"/> registered
+    /// before this call wins, and <see cref="UuLearningBuilder.UsePriorEstimator{TEstimator}"/>
     /// replaces the estimator afterwards. Calling this method twice adds the configuration delegates, not the services, again.</para>
     /// <para>The refiner is a singleton: it holds no state between calls, but TorchSharp's random generator is process-wide,
     /// so run refinements one at a time if you need bit-for-bit reproducible results.</para>
@@ -39,13 +42,10 @@ public static class UuLearningServiceCollectionExtensions
 
         refinerOptions.ValidateOnStart();
         services.AddOptions<FewLabelPriorEstimatorOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IterativeRefinerOptions>, IterativeRefinerOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FewLabelPriorEstimatorOptions>, FewLabelPriorEstimatorOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IterativeRefinerOptions>>(IterativeRefinerOptionsValidator.Instance));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FewLabelPriorEstimatorOptions>>(FewLabelPriorEstimatorOptionsValidator.Instance));
 
         services.TryAddSingleton<IPriorEstimator>(sp => new FewLabelPriorEstimator(sp.GetRequiredService<IOptions<FewLabelPriorEstimatorOptions>>().Value));
-        services.TryAddSingleton(sp => new UuTrainer(
-            sp.GetRequiredService<IOptions<IterativeRefinerOptions>>().Value.Trainer,
-            sp.GetService<ILogger<UuTrainer>>()));
         services.TryAddSingleton(sp => new IterativeRefiner(
             sp.GetRequiredService<IPriorEstimator>(),
             sp.GetRequiredService<IOptions<IterativeRefinerOptions>>().Value,

@@ -43,41 +43,5 @@ public sealed class HashingFeaturizerOptions
     /// <value>Default 0x5EED.</value>
     public long Seed { get; set; } = 0x5EED;
 
-    internal void Validate()
-    {
-        if (Dimensions is < 8 or > 1 << 20)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Dimensions), Dimensions, "HashingFeaturizerOptions.Dimensions must be between 8 and 1,048,576.");
-        }
-
-        if (!Enum.IsDefined(Projection))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Projection), Projection, "HashingFeaturizerOptions.Projection must be Random or SignedHashing.");
-        }
-
-        if (HashBits is < 10 or > 24)
-        {
-            throw new ArgumentOutOfRangeException(nameof(HashBits), HashBits, "HashingFeaturizerOptions.HashBits must be between 10 and 24.");
-        }
-
-        if (MaxWordNGram is < 0 or > 4)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxWordNGram), MaxWordNGram, "HashingFeaturizerOptions.MaxWordNGram must be between 0 and 4.");
-        }
-
-        if (MaxCharNGram is < 0 or > 8)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxCharNGram), MaxCharNGram, "HashingFeaturizerOptions.MaxCharNGram must be between 0 and 8.");
-        }
-
-        if (MaxCharNGram > 0 && (MinCharNGram < 1 || MinCharNGram > MaxCharNGram))
-        {
-            throw new ArgumentOutOfRangeException(nameof(MinCharNGram), MinCharNGram, "HashingFeaturizerOptions.MinCharNGram must be between 1 and MaxCharNGram.");
-        }
-
-        if (MaxWordNGram == 0 && MaxCharNGram == 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxWordNGram), MaxWordNGram, "HashingFeaturizerOptions.MaxWordNGram and MaxCharNGram cannot both be 0: enable word or character n-grams.");
-        }
-    }
+    internal void Validate() => UuLearning.DependencyInjection.HashingFeaturizerOptionsValidator.Instance.ThrowIfInvalid(this);
 }

@@ -16,9 +16,11 @@ public sealed class TextFeatureExtractor
     /// <param name="generator">The embedding generator (not owned).</param>
     /// <param name="options">Batch size, expected dimension and generation options; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="generator"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its range (the exception names the property).</exception>
     public TextFeatureExtractor(IEmbeddingGenerator<string, Embedding<float>> generator, TextFeatureOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(generator);
+        options?.Validate();
         Generator = generator;
         _options = options;
     }

@@ -20,16 +20,5 @@ public sealed class TextFeatureOptions
     /// <value>Default <see langword="null"/>.</value>
     public EmbeddingGenerationOptions? GenerationOptions { get; set; }
 
-    internal void Validate()
-    {
-        if (BatchSize is < 1 or > 100_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "TextFeatureOptions.BatchSize must be between 1 and 100,000.");
-        }
-
-        if (Dimensions is { } d && (d < 1 || d > 1_000_000))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Dimensions), d, "TextFeatureOptions.Dimensions must be null or between 1 and 1,000,000.");
-        }
-    }
+    internal void Validate() => UuLearning.DependencyInjection.TextFeatureOptionsValidator.Instance.ThrowIfInvalid(this);
 }

@@ -411,51 +411,8 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         return $"The chat endpoint cannot be reached ({FailureClassifier.OneLine(exception)}). Check the endpoint URL, that the server is running, and the network (DNS, proxy, TLS certificate). The run was stopped. {resume}";
     }
 
-    internal static void Validate(ChatClientPseudoLabelerOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.Instruction))
-        {
-            throw new ArgumentException("ChatClientPseudoLabelerOptions.Instruction is empty; say what the model must decide, for example \"Is this comment spam?\".", nameof(options));
-        }
-        if (string.IsNullOrWhiteSpace(options.PositiveClassName) || string.IsNullOrWhiteSpace(options.NegativeClassName))
-        {
-            throw new ArgumentException("ChatClientPseudoLabelerOptions.PositiveClassName and NegativeClassName must both be non-empty.", nameof(options));
-        }
-        if (string.Equals(options.PositiveClassName.Trim(), options.NegativeClassName.Trim(), StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException($"The positive and negative class names are both '{options.PositiveClassName}'; give two different names.", nameof(options));
-        }
-        if (options.SystemPromptTemplate is null)
-        {
-            throw new ArgumentException("ChatClientPseudoLabelerOptions.SystemPromptTemplate is null; use an empty string for no system message text.", nameof(options));
-        }
-        if (options.UserPromptTemplate is null || !options.UserPromptTemplate.Contains("{text}", StringComparison.Ordinal))
-        {
-            throw new ArgumentException("ChatClientPseudoLabelerOptions.UserPromptTemplate must contain the placeholder {text}, where the item's text goes.", nameof(options));
-        }
-        for (int i = 0; i < options.Examples.Count; i++)
-        {
-            var example = options.Examples[i];
-            if (example?.Text is null || example.Label == PseudoLabel.Abstained || !Enum.IsDefined(example.Label))
-            {
-                throw new ArgumentException($"Few-shot example {i} is null, has no text, or is not labeled Positive or Negative.", nameof(options));
-            }
-        }
-        CheckRange(options.MaxConcurrency, 1, 1024, "MaxConcurrency");
-        CheckRange(options.MaxRetryAttempts, 0, 100, "MaxRetryAttempts");
-        CheckRange(options.RetryBaseDelay, TimeSpan.Zero, TimeSpan.FromHours(1), "RetryBaseDelay");
-        CheckRange(options.RetryMaxDelay, options.RetryBaseDelay, TimeSpan.FromHours(1), "RetryMaxDelay");
-        CheckRange(options.MaxRetryAfter, TimeSpan.Zero, TimeSpan.FromHours(1), "MaxRetryAfter");
-        CheckRange(options.AttemptTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(1), "AttemptTimeout");
-    }
+    internal static void Validate(ChatClientPseudoLabelerOptions options) => UuLearning.DependencyInjection.ChatClientPseudoLabelerOptionsValidator.Instance.ThrowIfInvalid(options);
 
-    private static void CheckRange<T>(T value, T min, T max, string name) where T : IComparable<T>
-    {
-        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"ChatClientPseudoLabelerOptions.{name} must be between {min} and {max}.");
-        }
-    }
 
     /// <summary>Counters of one run; thread-safe.</summary>
     private sealed class RunState(int total, IProgress<LabelingProgress>? progress, TimeProvider timeProvider)

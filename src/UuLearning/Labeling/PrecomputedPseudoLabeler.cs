@@ -1,6 +1,3 @@
-using System.Globalization;
-using CsvHelper;
-
 namespace UuLearning;
 
 /// <summary>
@@ -51,71 +48,6 @@ public sealed class PrecomputedPseudoLabeler : IPseudoLabeler
             throw new ArgumentException($"There are {ids.Count} ids but {labels.Count} labels; give one label per id.", nameof(labels));
         }
         return new PrecomputedPseudoLabeler(ids.Select((id, i) => KeyValuePair.Create(id, labels[i])));
-    }
-
-    /// <summary>Reads the labels from a column of a CSV file with a header row.</summary>
-    /// <param name="path">The CSV file (comma-separated, RFC 4180 quoting).</param>
-    /// <param name="labelColumn">The header of the label column.</param>
-    /// <param name="idColumn">The header of the id column. Default: <c>id</c>.</param>
-    /// <param name="positiveClassName">An extra word read as positive (for example "spam"). Default: none.</param>
-    /// <param name="negativeClassName">An extra word read as negative (for example "ham"). Default: none.</param>
-    /// <returns>The labeler.</returns>
-    /// <exception cref="ArgumentException">A name is empty.</exception>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">A column is missing, an id repeats, or a value cannot be read (see <see cref="TryParseLabel"/>).</exception>
-    public static PrecomputedPseudoLabeler FromCsv(string path, string labelColumn, string idColumn = "id",
-        string? positiveClassName = null, string? negativeClassName = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        using var reader = new StreamReader(path);
-        return FromCsv(reader, labelColumn, idColumn, positiveClassName, negativeClassName);
-    }
-
-    /// <summary>Reads the labels from a column of CSV text with a header row.</summary>
-    /// <param name="reader">The CSV text. Not disposed.</param>
-    /// <param name="labelColumn">The header of the label column.</param>
-    /// <param name="idColumn">The header of the id column. Default: <c>id</c>.</param>
-    /// <param name="positiveClassName">An extra word read as positive. Default: none.</param>
-    /// <param name="negativeClassName">An extra word read as negative. Default: none.</param>
-    /// <returns>The labeler.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="reader"/> is null.</exception>
-    /// <exception cref="ArgumentException">A column name is empty.</exception>
-    /// <exception cref="InvalidDataException">A column is missing, an id repeats, or a value cannot be read (see <see cref="TryParseLabel"/>).</exception>
-    public static PrecomputedPseudoLabeler FromCsv(TextReader reader, string labelColumn, string idColumn = "id",
-        string? positiveClassName = null, string? negativeClassName = null)
-    {
-        ArgumentNullException.ThrowIfNull(reader);
-        ArgumentException.ThrowIfNullOrEmpty(labelColumn);
-        ArgumentException.ThrowIfNullOrEmpty(idColumn);
-        using var csv = CsvReader.Create(reader, options: null, leaveOpen: true);
-        var header = csv.Headers;
-        if (header is null || header.Count == 0)
-        {
-            throw new InvalidDataException("The CSV has no header row; the first row must name the columns.");
-        }
-        if (!csv.TryGetFieldIndex(idColumn, out int idIndex) || !csv.TryGetFieldIndex(labelColumn, out int labelIndex))
-        {
-            string missing = csv.TryGetFieldIndex(idColumn, out _) ? labelColumn : idColumn;
-            throw new InvalidDataException($"The CSV has no column '{missing}'. Its columns are: {string.Join(", ", header)}.");
-        }
-
-        var labels = new Dictionary<string, PseudoLabel>(StringComparer.Ordinal);
-        while (csv.Read())
-        {
-            long row = csv.RowNumber;
-            string id = csv.GetString(idIndex);
-            string value = csv.GetString(labelIndex);
-            if (!TryParseLabel(value, positiveClassName, negativeClassName, out var label))
-            {
-                throw new InvalidDataException(
-                    $"Data row {row} (id '{id}'): the value '{value}' in column '{labelColumn}' is not a label. Use 1/0, -1, true/false, yes/no, positive/negative, the class names, or leave it empty to abstain.");
-            }
-            if (!labels.TryAdd(id, label))
-            {
-                throw new InvalidDataException($"Data row {row}: id '{id}' appears more than once in column '{idColumn}'.");
-            }
-        }
-        return new PrecomputedPseudoLabeler(labels);
     }
 
     /// <summary>

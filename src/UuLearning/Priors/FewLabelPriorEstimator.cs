@@ -43,21 +43,7 @@ public sealed class FewLabelPriorEstimator : IPriorEstimator
     public FewLabelPriorEstimator(FewLabelPriorEstimatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!(options.ConfidenceLevel >= 0.5 && options.ConfidenceLevel <= 0.999))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options.ConfidenceLevel), options.ConfidenceLevel,
-                "ConfidenceLevel must be between 0.5 and 0.999 (0.95 is usual).");
-        }
-        if (options.KnownPi is double pi && !(pi > 0 && pi < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options.KnownPi), pi,
-                "KnownPi must be strictly between 0 and 1, or null to solve pi from the corpus and the sample.");
-        }
-        if (options.BootstrapDraws is < 200 or > 1_000_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options.BootstrapDraws), options.BootstrapDraws,
-                "BootstrapDraws must be between 200 and 1,000,000 (2000 is usual).");
-        }
+        UuLearning.DependencyInjection.FewLabelPriorEstimatorOptionsValidator.Instance.ThrowIfInvalid(options);
 
         _level = options.ConfidenceLevel;
         _knownPi = options.KnownPi;

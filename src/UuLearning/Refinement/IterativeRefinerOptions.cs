@@ -52,44 +52,7 @@ public sealed class IterativeRefinerOptions
     /// <summary>Checks every option; throws for the first invalid one, naming the property.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is outside its range.</exception>
     /// <exception cref="ArgumentNullException"><see cref="Trainer"/> is null.</exception>
-    public void Validate()
-    {
-        if (MaxRounds is < 1 or > 100)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxRounds), MaxRounds, "MaxRounds must be between 1 and 100.");
-        }
-        if (!(FlipTolerance >= 0 && FlipTolerance <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(FlipTolerance), FlipTolerance, "FlipTolerance must be between 0 and 1.");
-        }
-        if (!Enum.IsDefined(Selection))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Selection), Selection, "Selection must be DoNoHarm or Last.");
-        }
-        if (CrossFitFolds is < 1 or > 20)
-        {
-            throw new ArgumentOutOfRangeException(nameof(CrossFitFolds), CrossFitFolds, "CrossFitFolds must be between 1 and 20.");
-        }
-        if (!(ConfidentFlipThreshold > 0.5 && ConfidentFlipThreshold < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(ConfidentFlipThreshold), ConfidentFlipThreshold, "ConfidentFlipThreshold must be above 0.5 and below 1.");
-        }
-        if (!(HarmTolerance >= 0 && HarmTolerance <= 0.2))
-        {
-            throw new ArgumentOutOfRangeException(nameof(HarmTolerance), HarmTolerance, "HarmTolerance must be between 0 and 0.2.");
-        }
-        if (!Enum.IsDefined(Relabeling))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Relabeling), Relabeling, "Relabeling must be Sign or Posterior.");
-        }
-        if (!(ConfidenceLevel >= 0.5 && ConfidenceLevel <= 0.999))
-        {
-            throw new ArgumentOutOfRangeException(nameof(ConfidenceLevel), ConfidenceLevel,
-                string.Create(CultureInfo.InvariantCulture, $"ConfidenceLevel must be between 0.5 and 0.999."));
-        }
-        ArgumentNullException.ThrowIfNull(Trainer, nameof(Trainer));
-        Trainer.Validate();
-    }
+    public void Validate() => UuLearning.DependencyInjection.IterativeRefinerOptionsValidator.Instance.ThrowIfInvalid(this);
 
     /// <summary>A deep copy of these options.</summary>
     /// <returns>A new instance.</returns>

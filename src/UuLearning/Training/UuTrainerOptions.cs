@@ -64,46 +64,10 @@ public sealed class UuTrainerOptions
     /// <summary>Checks every option and throws for the first invalid one.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is outside its range; the parameter name is the property's.</exception>
     /// <exception cref="ArgumentNullException"><see cref="Scorer"/> or <see cref="Device"/> is null.</exception>
-    public void Validate()
-    {
-        if (!Enum.IsDefined(Objective))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Objective), Objective, "Objective must be RobustUu, Uu or Pn.");
-        }
-        if (!double.IsFinite(Lambda) || Lambda >= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, "Lambda must be negative and finite (the paper uses -0.001).");
-        }
-        if (!Enum.IsDefined(Surrogate))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Surrogate), Surrogate, "Surrogate must be Sigmoid or Logistic.");
-        }
-        ArgumentNullException.ThrowIfNull(Scorer, nameof(Scorer));
-        CheckRange(Epochs, 1, 10_000, nameof(Epochs));
-        CheckRange(BatchSize, 2, 1_000_000, nameof(BatchSize));
-        if (!(LearningRate > 0 && LearningRate <= 10))
-        {
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be greater than 0 and at most 10.");
-        }
-        CheckRange(WeightDecay, 0, 10, nameof(WeightDecay));
-        CheckRange(WarmupFraction, 0, 0.5, nameof(WarmupFraction));
-        CheckRange(HoldoutFraction, 0, 0.5, nameof(HoldoutFraction));
-        ArgumentNullException.ThrowIfNull(Device, nameof(Device));
-        if (!(Device == "cpu" || Device == "cuda" || (Device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(Device.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out _))))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Device), Device, "Device must be \"cpu\", \"cuda\" or \"cuda:N\".");
-        }
-    }
+    public void Validate() => UuLearning.DependencyInjection.UuTrainerOptionsValidator.Instance.ThrowIfInvalid(this);
 
     /// <summary>A copy of these options.</summary>
     /// <returns>A new instance with the same values.</returns>
     public UuTrainerOptions Clone() => (UuTrainerOptions)MemberwiseClone();
 
-    private static void CheckRange(double value, double min, double max, string name)
-    {
-        if (!(value >= min && value <= max))
-        {
-            throw new ArgumentOutOfRangeException(name, value, string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}."));
-        }
-    }
 }

@@ -166,29 +166,5 @@ public class HashingTextFeaturizerTests
         Assert.Throws<ArgumentException>(() => HashingTextFeaturizer.Fit([]));
     }
 
-    public static TheoryData<Action<HashingFeaturizerOptions>, string> InvalidOptions => new()
-    {
-        { o => o.Dimensions = 7, nameof(HashingFeaturizerOptions.Dimensions) },
-        { o => o.Dimensions = (1 << 20) + 1, nameof(HashingFeaturizerOptions.Dimensions) },
-        { o => o.Projection = (HashingProjection)5, nameof(HashingFeaturizerOptions.Projection) },
-        { o => o.HashBits = 9, nameof(HashingFeaturizerOptions.HashBits) },
-        { o => o.HashBits = 25, nameof(HashingFeaturizerOptions.HashBits) },
-        { o => o.MaxWordNGram = 5, nameof(HashingFeaturizerOptions.MaxWordNGram) },
-        { o => o.MaxCharNGram = 9, nameof(HashingFeaturizerOptions.MaxCharNGram) },
-        { o => o.MinCharNGram = 5, nameof(HashingFeaturizerOptions.MinCharNGram) },
-        { o => o.MinCharNGram = 0, nameof(HashingFeaturizerOptions.MinCharNGram) },
-        { o => { o.MaxWordNGram = 0; o.MaxCharNGram = 0; }, nameof(HashingFeaturizerOptions.MaxWordNGram) },
-    };
 
-    [Theory]
-    [MemberData(nameof(InvalidOptions))]
-    public void Fit_InvalidOption_ThrowsNamingProperty(Action<HashingFeaturizerOptions> change, string property)
-    {
-        var options = new HashingFeaturizerOptions();
-        change(options);
-
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => HashingTextFeaturizer.Fit(Corpus, options));
-
-        Assert.Equal(property, ex.ParamName);
-    }
 }

@@ -154,18 +154,6 @@ public class TextFeaturesTests
         await Assert.ThrowsAsync<ArgumentNullException>(() => TextFeatures.EmbedAsync(new TestEmbeddingGenerator(), ["a", null!]));
     }
 
-    [Theory]
-    [InlineData(0, null, "BatchSize")]
-    [InlineData(100_001, null, "BatchSize")]
-    [InlineData(64, 0, "Dimensions")]
-    public async Task EmbedAsync_InvalidOptions_ThrowsNamingProperty(int batchSize, int? dimensions, string property)
-    {
-        var options = new TextFeatureOptions { BatchSize = batchSize, Dimensions = dimensions };
-
-        var ex = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => TextFeatures.EmbedAsync(new TestEmbeddingGenerator(), ["a"], options));
-
-        Assert.Equal(property, ex.ParamName);
-    }
 
     [Fact]
     public void Concatenate_TwoRepresentations_EqualWeightUnitRows()

@@ -527,51 +527,6 @@ public sealed partial class ChatClientPseudoLabelerTests : IDisposable
         Assert.Equal(0, client.Calls);
     }
 
-    public static TheoryData<Action<ChatClientPseudoLabelerOptions>, string> OutOfRangeOptions => new()
-    {
-        { o => o.MaxConcurrency = 0, "MaxConcurrency" },
-        { o => o.MaxConcurrency = 1025, "MaxConcurrency" },
-        { o => o.MaxRetryAttempts = -1, "MaxRetryAttempts" },
-        { o => o.MaxRetryAttempts = 101, "MaxRetryAttempts" },
-        { o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(-1), "RetryBaseDelay" },
-        { o => o.RetryMaxDelay = TimeSpan.Zero, "RetryMaxDelay" },
-        { o => o.MaxRetryAfter = TimeSpan.FromHours(2), "MaxRetryAfter" },
-        { o => o.AttemptTimeout = TimeSpan.FromMilliseconds(1), "AttemptTimeout" },
-    };
-
-    [Theory]
-    [MemberData(nameof(OutOfRangeOptions))]
-    public void Constructor_OptionOutOfRange_ThrowsNamingIt(Action<ChatClientPseudoLabelerOptions> change, string name)
-    {
-        var options = Options();
-        change(options);
-
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ChatClientPseudoLabeler(new TestChatClient(), options));
-
-        Assert.Equal(name, error.ParamName);
-    }
-
-    public static TheoryData<Action<ChatClientPseudoLabelerOptions>> InvalidTasks => new()
-    {
-        o => o.Instruction = " ",
-        o => o.PositiveClassName = "",
-        o => o.NegativeClassName = "SPAM",
-        o => o.UserPromptTemplate = "no placeholder",
-        o => o.Examples.Add(new FewShotExample("x", PseudoLabel.Abstained)),
-    };
-
-    [Theory]
-    [MemberData(nameof(InvalidTasks))]
-    public void Constructor_InvalidTask_ThrowsArgumentException(Action<ChatClientPseudoLabelerOptions> change)
-    {
-        var options = Options();
-        change(options);
-
-        var error = Assert.Throws<ArgumentException>(() => new ChatClientPseudoLabeler(new TestChatClient(), options));
-
-        Assert.Equal("options", error.ParamName);
-    }
-
     private static void AssertEachIdOnce(string path, int count)
     {
         var ids = File.ReadAllLines(path)

@@ -22,26 +22,17 @@ namespace UuLearning.Tests;
 [Trait("Category", "Packaging")]
 public sealed class PackageConsumerTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), $"uulearning-package-{Guid.NewGuid():N}");
+    private readonly DotnetCli _scratch = new("uulearning-package");
 
-    public PackageConsumerTests() => Directory.CreateDirectory(_root);
+    private string Root => _scratch.Root;
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task PackedPackage_ConsumedByConsoleApp_RunsRefinementAndHasReadmeLicenceDocsSymbols()
     {
         var repo = FindRepositoryRoot();
-        var feed = Path.Combine(_root, "feed");
+        var feed = Path.Combine(Root, "feed");
         var version = "0.0.0-consumer." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
 
         // --no-build packs the library this test run was built with (same configuration), so the repository's build
@@ -74,7 +65,7 @@ public sealed class PackageConsumerTests : IDisposable
             Assert.Contains(symbols.Entries, e => e.FullName == "lib/net10.0/UuLearning.pdb");
         }
 
-        var app = Path.Combine(_root, "consumer");
+        var app = Path.Combine(Root, "consumer");
         Directory.CreateDirectory(app);
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -148,7 +139,7 @@ public sealed class PackageConsumerTests : IDisposable
     public async Task MiniLmAddOnPackage_Packed_HasReadmeNoticesLicenceDocsSymbols()
     {
         var repo = FindRepositoryRoot();
-        var feed = Path.Combine(_root, "feed-minilm");
+        var feed = Path.Combine(Root, "feed-minilm");
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
         var pack = await RunDotnetAsync(repo, "pack", "src/UuLearning.Embeddings.MiniLM/UuLearning.Embeddings.MiniLM.csproj", "--no-build", "-c", configuration, "-o", feed, "-nologo");
         Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
@@ -173,21 +164,49 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Single(Directory.GetFiles(feed, "UuLearning.Embeddings.MiniLM.*.snupkg"));
     }
 
+    /// <summary>
+    /// Packs the tool for linux-x64 the way a release does (RID-specific package plus the pointer package), into a
+    /// separate artifacts folder so the repository's build outputs are untouched, installs it from that folder and runs
+    /// <c>uulearning --help</c>. About 2 minutes on the 2-core CI machine (a Release build of three projects, then pack).
+    /// </summary>
     [Fact]
-    public async Task CliToolPackage_InstalledFromLocalFolder_RunsHelp()
+    public async Task CliToolPackage_Linux64_InstalledFromLocalFolder_RunsHelp()
     {
         var repo = FindRepositoryRoot();
-        var feed = Path.Combine(_root, "feed-cli");
-        var toolPath = Path.Combine(_root, "tool");
+        var feed = Path.Combine(Root, "feed-cli");
+        var toolPath = Path.Combine(Root, "tool");
         var version = "0.0.0-tool." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 
-        var pack = await RunDotnetAsync(repo, "pack", "src/UuLearning.Cli/UuLearning.Cli.csproj", "--no-build", "-c", configuration, "-o", feed, $"-p:Version={version}", "-nologo");
+        var pack = await RunDotnetAsync(repo, "pack", "src/UuLearning.Cli/UuLearning.Cli.csproj", "-c", "Release", "-o", feed,
+            "--artifacts-path", Path.Combine(Root, "artifacts"), $"-p:Version={version}", "-p:ToolPackageRuntimeIdentifiers=linux-x64", "-nologo");
         Assert.True(pack.ExitCode == 0, "dotnet pack failed:\n" + pack.Output);
-        Assert.True(File.Exists(Path.Combine(feed, $"UuLearning.Cli.{version}.nupkg")), "the tool package was not written:\n" + pack.Output);
 
-        // The tool package is self-contained; a private packages folder keeps the 450 MB package out of the user's cache.
-        var install = await RunDotnetAsync(_root, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_root, "packages") },
+        var pointer = Path.Combine(feed, $"UuLearning.Cli.{version}.nupkg");
+        var linux = Path.Combine(feed, $"UuLearning.Cli.linux-x64.{version}.nupkg");
+        Assert.True(File.Exists(pointer) && File.Exists(linux), "the pointer and linux-x64 packages were not both written:\n" + pack.Output);
+        Assert.InRange(new FileInfo(linux).Length, 1, 250_000_000); // nuget.org's limit
+        using (var archive = ZipFile.OpenRead(linux))
+        {
+            var names = archive.Entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+            Assert.Contains("libtorch_cpu.so", names);
+            Assert.Contains("libLibTorchSharp.so", names);
+            Assert.DoesNotContain("libtorch_python.so", names);
+            // Only this platform's natives: no runtimes/ tree for other platforms, no macOS or Windows binaries.
+            Assert.DoesNotContain(archive.Entries, e => e.FullName.Contains("/runtimes/", StringComparison.Ordinal)
+                || e.Name.EndsWith(".dylib", StringComparison.Ordinal) || e.Name is "torch_cpu.dll" or "onnxruntime.dll" or "libSkiaSharp.dll");
+
+            // The packed TorchSharp library loads on hosts without GLIBCXX_3.4.32 wherever the package was built.
+            var entry = archive.Entries.Single(e => e.Name == "libLibTorchSharp.so");
+            using var stream = new MemoryStream();
+            using (var s = entry.Open())
+            {
+                await s.CopyToAsync(stream);
+            }
+            Assert.Equal("already repaired", TorchSharpElfPatcher.Patch(stream.ToArray()));
+        }
+
+        // A private packages folder keeps the 230 MB package out of the user's cache.
+        var install = await RunDotnetAsync(Root, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(Root, "packages") },
             "tool", "install", "UuLearning.Cli", "--tool-path", toolPath, "--add-source", feed, "--version", version);
         Assert.True(install.ExitCode == 0, "dotnet tool install failed:\n" + install.Output);
 
@@ -205,68 +224,16 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Contains("annotate", help, StringComparison.Ordinal);
     }
 
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "UuLearning.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("UuLearning.sln not found above " + AppContext.BaseDirectory);
-    }
-
     private static string GlobalPackagesFolder() =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
+    private static string FindRepositoryRoot() => DotnetCli.FindRepositoryRoot();
+
     private static Task<(int ExitCode, string Output)> RunDotnetAsync(string workingDirectory, params string[] arguments) =>
-        RunDotnetAsync(workingDirectory, new Dictionary<string, string>(), arguments);
+        DotnetCli.RunAsync(workingDirectory, arguments);
 
-    private static async Task<(int ExitCode, string Output)> RunDotnetAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        // The child builds must not inherit the test host's MSBuild state.
-        start.Environment.Remove("MSBuildSDKsPath");
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish within 5 minutes.");
-        }
-
-        output.Append(await stdout).Append(await stderr);
-        return (process.ExitCode, output.ToString());
-    }
+    private static Task<(int ExitCode, string Output)> RunDotnetAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        DotnetCli.RunAsync(workingDirectory, environment, arguments);
 }

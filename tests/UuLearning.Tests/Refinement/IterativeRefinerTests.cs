@@ -392,28 +392,4 @@ public class IterativeRefinerTests
         Assert.Contains("docs/platform-requirements.md", ex.Message);
     }
 
-    [Theory]
-    [InlineData("MaxRounds")]
-    [InlineData("FlipTolerance")]
-    [InlineData("Selection")]
-    [InlineData("ConfidenceLevel")]
-    [InlineData("CrossFitFolds")]
-    [InlineData("HarmTolerance")]
-    [InlineData("ConfidentFlipThreshold")]
-    public void Constructor_InvalidOption_ThrowsNamingProperty(string property)
-    {
-        var options = new IterativeRefinerOptions();
-        switch (property)
-        {
-            case "MaxRounds": options.MaxRounds = 0; break;
-            case "FlipTolerance": options.FlipTolerance = -0.1; break;
-            case "Selection": options.Selection = (RoundSelection)9; break;
-            case "ConfidenceLevel": options.ConfidenceLevel = 1.0; break;
-            case "CrossFitFolds": options.CrossFitFolds = 0; break;
-            case "HarmTolerance": options.HarmTolerance = -0.01; break;
-            case "ConfidentFlipThreshold": options.ConfidentFlipThreshold = 0.5; break;
-        }
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new IterativeRefiner(Estimator(), options));
-        Assert.Equal(property, ex.ParamName);
-    }
 }

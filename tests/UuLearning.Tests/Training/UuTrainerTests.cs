@@ -7,37 +7,6 @@ namespace UuLearning.Tests.Training;
 [Collection(TorchCollection.Name)]
 public class UuTrainerTests
 {
-    [Theory]
-    [InlineData("Epochs")]
-    [InlineData("BatchSize")]
-    [InlineData("LearningRate")]
-    [InlineData("WeightDecay")]
-    [InlineData("WarmupFraction")]
-    [InlineData("HoldoutFraction")]
-    [InlineData("Lambda")]
-    [InlineData("Objective")]
-    [InlineData("Surrogate")]
-    [InlineData("Device")]
-    public void Constructor_InvalidOption_ThrowsNamingProperty(string property)
-    {
-        var o = new UuTrainerOptions();
-        switch (property)
-        {
-            case "Epochs": o.Epochs = 0; break;
-            case "BatchSize": o.BatchSize = 1; break;
-            case "LearningRate": o.LearningRate = 0; break;
-            case "WeightDecay": o.WeightDecay = -1; break;
-            case "WarmupFraction": o.WarmupFraction = 0.9; break;
-            case "HoldoutFraction": o.HoldoutFraction = 0.6; break;
-            case "Lambda": o.Lambda = 0.001; break;
-            case "Objective": o.Objective = (UuObjective)9; break;
-            case "Surrogate": o.Surrogate = (SurrogateLoss)9; break;
-            case "Device": o.Device = "tpu"; break;
-        }
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new UuTrainer(o));
-        Assert.Equal(property, ex.ParamName);
-    }
-
     [Fact]
     public void RoundSeed_IsAFixedFunctionOfItsInputs()
     {
