@@ -55,7 +55,7 @@ public class MiniLmEmbeddingGeneratorTests(MiniLmFixture fixture) : IClassFixtur
     {
         // 200 real comments: wherever the package's tokenizer gives the same ids, the rewrite (own session, token-count
         // batches, TensorPrimitives pooling) must give the package's vectors.
-        var texts = YoutubeSpamTexts.Read(200);
+        var texts = CsvTexts.YoutubeSpam(200);
         var expected = fixture.Package.Embed(texts);
 
         var actual = await fixture.Generator.GenerateAsync(texts);
