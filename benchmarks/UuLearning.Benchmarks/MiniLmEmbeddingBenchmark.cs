@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using UuLearning.Tests;
 
 namespace UuLearning.Benchmarks;
@@ -8,7 +7,9 @@ namespace UuLearning.Benchmarks;
 /// (<see cref="PackageMiniLmEmbedder"/>) against the rewrite, in the same run. Texts per second = texts / mean.
 /// Padded and real word pieces of both: <c>minilm-tokens</c> (<see cref="MiniLmTokenReport"/>).</summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3, invocationCount: 1)]
+[WarmupCount(1)]
+[IterationCount(3)]
+[InvocationCount(1)]
 public class MiniLmEmbeddingBenchmark
 {
     private IReadOnlyList<string> _texts = [];

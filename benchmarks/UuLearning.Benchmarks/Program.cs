@@ -12,6 +12,11 @@ if (args.Length > 0 && args[0] == "minilm-tokens")
     return MiniLmTokenReport.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "minilm-memory")
+{
+    return MiniLmMemoryReport.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "features")
 {
     return await FeatureEvaluation.RunAsync(args[1..]);
