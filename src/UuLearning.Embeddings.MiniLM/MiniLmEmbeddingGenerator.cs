@@ -236,7 +236,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             {
                 sessionOptions.Dispose();
                 throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                    $"The ONNX Runtime CUDA execution provider could not be loaded for device {options.CudaDeviceId}: reference the Microsoft.ML.OnnxRuntime.Gpu package (same version as Microsoft.ML.OnnxRuntime) in the application, install CUDA 12 and cuDNN 9, or use MiniLmExecutionProvider.Cpu. ONNX Runtime said: {e.Message}"), e);
+                    $"The ONNX Runtime CUDA execution provider could not be loaded for device {options.CudaDeviceId}: reference the Microsoft.ML.OnnxRuntime.Gpu package in the application and exclude the CPU runtime's native library (PackageReference Microsoft.ML.OnnxRuntime with ExcludeAssets=\"native\"), install the CUDA and cuDNN versions that ONNX Runtime build needs (CUDA 13 and cuDNN 9 for 1.31), or use MiniLmExecutionProvider.Cpu. ONNX Runtime said: {e.Message}"), e);
             }
         }
 

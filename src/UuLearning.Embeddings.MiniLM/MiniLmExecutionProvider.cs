@@ -7,7 +7,8 @@ public enum MiniLmExecutionProvider
     Cpu = 0,
 
     /// <summary>An NVIDIA GPU through ONNX Runtime's CUDA execution provider. Needs the Microsoft.ML.OnnxRuntime.Gpu
-    /// package in the application (in place of the CPU runtime's native library), CUDA 12 and cuDNN 9 on the machine;
-    /// without them the generator's constructor throws <see cref="InvalidOperationException"/>.</summary>
+    /// package in the application with the CPU runtime's native library excluded (a PackageReference to
+    /// Microsoft.ML.OnnxRuntime with <c>ExcludeAssets="native"</c>), and CUDA 13 and cuDNN 9 on the machine (for
+    /// ONNX Runtime 1.31); without them the generator's constructor throws <see cref="InvalidOperationException"/>.</summary>
     Cuda = 1,
 }
