@@ -7,6 +7,16 @@ if (args.Length > 0 && args[0] == "labeling-throughput")
     return await LabelingThroughput.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "minilm-tokens")
+{
+    return MiniLmTokenReport.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "minilm-memory")
+{
+    return MiniLmMemoryReport.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "features")
 {
     return await FeatureEvaluation.RunAsync(args[1..]);

