@@ -31,13 +31,13 @@ public static class MultiClassRiskFunctions
     /// <param name="pseudoClass">Set membership [B], integer class indices in [0, K).</param>
     /// <param name="priors">Theta and pi.</param>
     /// <param name="lambda">Negative slope of f, below 0 (default <see cref="UuRiskFunctions.DefaultLambda"/>).</param>
-    /// <param name="surrogate">The surrogate (default cross-entropy).</param>
+    /// <param name="surrogate">The surrogate (default <c>1 - softmax</c>, the binary default's K-class form).</param>
     /// <returns>A scalar tensor.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">Shapes or dtypes do not fit, or K differs from the priors'.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lambda"/> is not negative and finite, or the surrogate is unknown.</exception>
     public static Tensor RobustUuRisk(Tensor logits, Tensor pseudoClass, MultiClassPriors priors,
-        double lambda = UuRiskFunctions.DefaultLambda, SurrogateLoss surrogate = SurrogateLoss.Logistic)
+        double lambda = UuRiskFunctions.DefaultLambda, SurrogateLoss surrogate = SurrogateLoss.Sigmoid)
     {
         ArgumentNullException.ThrowIfNull(priors);
         UuRiskFunctions.ValidateLambda(lambda, nameof(lambda));
@@ -48,11 +48,11 @@ public static class MultiClassRiskFunctions
     /// <param name="logits">Scores [B, K].</param>
     /// <param name="pseudoClass">Set membership [B].</param>
     /// <param name="priors">Theta and pi.</param>
-    /// <param name="surrogate">The surrogate (default cross-entropy).</param>
+    /// <param name="surrogate">The surrogate (default <c>1 - softmax</c>, the binary default's K-class form).</param>
     /// <returns>A scalar tensor.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">Shapes or dtypes do not fit.</exception>
-    public static Tensor UuRisk(Tensor logits, Tensor pseudoClass, MultiClassPriors priors, SurrogateLoss surrogate = SurrogateLoss.Logistic)
+    public static Tensor UuRisk(Tensor logits, Tensor pseudoClass, MultiClassPriors priors, SurrogateLoss surrogate = SurrogateLoss.Sigmoid)
     {
         ArgumentNullException.ThrowIfNull(priors);
         return Compute(logits, pseudoClass, priors.InverseTheta(), priors.Pi, surrogate, robust: false, 0);
@@ -62,11 +62,11 @@ public static class MultiClassRiskFunctions
     /// <param name="logits">Scores [B, K].</param>
     /// <param name="pseudoClass">Set membership [B].</param>
     /// <param name="pi">Class weights, K probabilities summing to 1.</param>
-    /// <param name="surrogate">The surrogate (default cross-entropy).</param>
+    /// <param name="surrogate">The surrogate (default <c>1 - softmax</c>, the binary default's K-class form).</param>
     /// <returns>A scalar tensor.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">Shapes or dtypes do not fit, or <paramref name="pi"/> is not a distribution.</exception>
-    public static Tensor PnRisk(Tensor logits, Tensor pseudoClass, IReadOnlyList<double> pi, SurrogateLoss surrogate = SurrogateLoss.Logistic)
+    public static Tensor PnRisk(Tensor logits, Tensor pseudoClass, IReadOnlyList<double> pi, SurrogateLoss surrogate = SurrogateLoss.Sigmoid)
     {
         var priors = MultiClassPriors.Supervised(pi);
         return Compute(logits, pseudoClass, priors.InverseTheta(), priors.Pi, surrogate, robust: false, 0);

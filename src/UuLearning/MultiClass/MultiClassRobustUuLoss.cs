@@ -16,10 +16,10 @@ public sealed class MultiClassRobustUuLoss : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Creates the loss.</summary>
     /// <param name="priors">Theta and pi.</param>
     /// <param name="lambda">Negative slope of the leaky correction (default -0.001, the paper's).</param>
-    /// <param name="surrogate">The surrogate (default cross-entropy).</param>
+    /// <param name="surrogate">The surrogate (default <c>1 - softmax</c>, the binary default's K-class form).</param>
     /// <exception cref="ArgumentNullException"><paramref name="priors"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lambda"/> is not negative, or the surrogate is unknown.</exception>
-    public MultiClassRobustUuLoss(MultiClassPriors priors, double lambda = UuRiskFunctions.DefaultLambda, SurrogateLoss surrogate = SurrogateLoss.Logistic)
+    public MultiClassRobustUuLoss(MultiClassPriors priors, double lambda = UuRiskFunctions.DefaultLambda, SurrogateLoss surrogate = SurrogateLoss.Sigmoid)
         : base(nameof(MultiClassRobustUuLoss))
     {
         ArgumentNullException.ThrowIfNull(priors);
