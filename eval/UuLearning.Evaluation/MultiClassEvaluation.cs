@@ -80,9 +80,11 @@ internal static class MultiClassEvaluation
                 using var result = await new IterativeRefiner(options: o).RefineAsync(features, labels, classSample);
                 posterior[c] = result.Posteriors.ToArray();
             }
-            catch (InvalidOperationException)
+            catch (Exception ex) when (ex is InvalidOperationException or System.Runtime.InteropServices.ExternalException)
             {
-                posterior[c] = labels.Select(l => l == PseudoLabel.Positive ? 1.0 : 0.0).ToArray(); // the class's refinement was refused: its initial labels
+                // The class's refinement was refused (or failed inside TorchSharp): its initial labels.
+                Console.WriteLine($"  one-vs-rest class {c} seed {seed}: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
+                posterior[c] = labels.Select(l => l == PseudoLabel.Positive ? 1.0 : 0.0).ToArray();
             }
         }
         return Enumerable.Range(0, initial.Length).Select(i => Enumerable.Range(0, k).MaxBy(c => posterior[c][i])).ToArray();

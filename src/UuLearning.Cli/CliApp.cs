@@ -123,7 +123,7 @@ internal sealed class CliApp
         var labeledColumn = new Option<string>("--labeled-column") { Description = "The gold label column of --labeled-file.", DefaultValueFactory = _ => "gold" };
         var positive = new Option<string?>("--positive") { Description = "The positive class name used in the label columns (besides 1/true/yes)." };
         var negative = new Option<string?>("--negative") { Description = "The negative class name used in the label columns (besides 0/false/no)." };
-        var classes = new Option<string?>("--classes") { Description = "K-class refinement: the class names, comma-separated (for example left,center,right). Without it, a label column holding three or more class names is read as K-class, the classes sorted by name." };
+        var classes = new Option<string?>("--classes") { Description = "K-class refinement: the class names, comma-separated (for example left,center,right). Without it, a label column holding three or more class names (none of them 1/0, yes/no...) is read as K-class, the classes sorted by name." };
         var features = new Option<string>("--features") { Description = "Text representation: hashing (word and character n-grams, fast, default) or minilm (all-MiniLM-L6-v2 sentence embeddings, offline, cached on disk).", DefaultValueFactory = _ => FeatureFactory.Hashing };
         FlagRules.OneOf(features, FeatureFactory.Names);
         var rounds = new Option<int>("--rounds") { Description = "The most refinement rounds.", DefaultValueFactory = _ => 5 };

@@ -8,7 +8,7 @@ namespace UuLearning.Cli;
 
 /// <summary>
 /// <c>uulearning refine</c> with K classes: used when <c>--classes</c> names the classes, or when the label column holds
-/// three or more distinct class names. Labels are class names (compared case-insensitively after trimming); an empty cell
+/// three or more distinct class names and no binary spelling (1/0, yes/no, true/false, positive/negative). Labels are class names (compared case-insensitively after trimming); an empty cell
 /// is an abstention. Output files name the classes.
 /// </summary>
 internal sealed class MultiClassRefineRunner(IAnsiConsole console, ProgressDisplay display)
@@ -36,8 +36,10 @@ internal sealed class MultiClassRefineRunner(IAnsiConsole console, ProgressDispl
             return null;
         }
         var values = table.Rows.Select(r => r[labelColumn].Trim()).Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        bool binary = values.All(v => PrecomputedPseudoLabeler.TryParseLabel(v, null, null, out _));
-        return !binary && values.Length >= 3 ? values.Order(StringComparer.Ordinal).ToArray() : null;
+        // Only a column of names alone is read as K classes: a binary spelling among them (1, 0, yes...) means a binary
+        // column with a bad value, which the binary runner reports with its row.
+        bool anyBinary = values.Any(v => PrecomputedPseudoLabeler.TryParseLabel(v, null, null, out _));
+        return !anyBinary && values.Length >= 3 ? values.Order(StringComparer.Ordinal).ToArray() : null;
     }
 
     public async Task<int> RunAsync(RefineSettings s, CsvTable table, string[] classes, int textColumn, int labelColumn, int? goldColumn, string[] ids,
