@@ -12,6 +12,7 @@ public class MultiClassRefinerTests
     private static int[] Outside(int n, MultiClassLabeledSample sample) => Enumerable.Range(0, n).Except(sample.Indices).ToArray();
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task RefineAsync_InformativeFeatures_ReturnsLabelsBetterThanTheInitialOnes()
     {
         var data = MultiClassSyntheticData.Draw(900, 10, Transition, seed: 11, separation: 3.5);
@@ -30,6 +31,7 @@ public class MultiClassRefinerTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task RefineAsync_GoldOutsideSamplePermuted_ResultUnchanged()
     {
         var data = MultiClassSyntheticData.Draw(600, 8, Transition, seed: 12, separation: 3.0);
@@ -55,6 +57,7 @@ public class MultiClassRefinerTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task RefineAsync_FeaturesWithoutSignal_KeepsTheInitialLabels()
     {
         var informative = MultiClassSyntheticData.Draw(600, 8, new[,] { { 0.8, 0.1, 0.1 }, { 0.1, 0.8, 0.1 }, { 0.1, 0.1, 0.8 } }, seed: 13);

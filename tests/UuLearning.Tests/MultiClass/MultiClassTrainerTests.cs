@@ -23,6 +23,7 @@ public class MultiClassTrainerTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Train_KnownTheta_RecoversCleanLabelsFarBetterThanTheNoisyOnesAndThanPn()
     {
         var data = MultiClassSyntheticData.Draw(1000, 10, Transition, seed: 5, separation: 3.0);
