@@ -9,6 +9,8 @@
 //   --labeled 50        labeled sample size
 //   --folds 5 --selection donoharm|last --relabel posterior|sign --rounds 5 --epochs 30 --harm-tolerance 0.01
 //   --runs file.csv     also write one line per run
+//   --objective robust|uu|pn  the training risk (ablations)
+//   multi-class sets (gold holds class names): --surrogate sigmoid|logistic (default sigmoid), --ovr 1 adds the one-vs-rest baseline
 //   --score-files dir   do not refine: score the labels another tool (or an older build) wrote, one file per run named
 //                       <dataset>__<column>__s<seed>.csv with columns id and refined, on the same items outside the sample
 using System.Diagnostics;
@@ -45,6 +47,10 @@ if (opts.TryGetValue("--epochs", out var epochs))
 {
     options.Trainer.Epochs = int.Parse(epochs, inv);
 }
+if (opts.TryGetValue("--objective", out var objective))
+{
+    options.Trainer.Objective = objective switch { "pn" => UuObjective.Pn, "uu" => UuObjective.Uu, _ => UuObjective.RobustUu };
+}
 if (opts.TryGetValue("--batch", out var batch))
 {
     options.Trainer.BatchSize = int.Parse(batch, inv);
@@ -77,6 +83,18 @@ foreach (var group in sets.GroupBy(s => s.Dataset))
         }
     }
     var texts = rows.Select(r => r["text"]).ToList();
+    if (MultiClassEvaluation.IsMultiClass(rows.Select(r => r["gold"])))
+    {
+        using var mcFeaturizer = HashingTextFeaturizer.Fit(texts);
+        var mcFeatures = await TextFeatures.EmbedAsync(mcFeaturizer, texts);
+        var mcOptions = options.Clone();
+        mcOptions.Trainer.Surrogate = Opt("--surrogate", "sigmoid") == "logistic" ? SurrogateLoss.Logistic : SurrogateLoss.Sigmoid;
+        foreach (var (dataset, column) in group)
+        {
+            await MultiClassEvaluation.RunAsync(dataset, column, rows, mcFeatures, seeds, labeled, mcOptions, opts.ContainsKey("--ovr"), summary, runLines);
+        }
+        continue;
+    }
     bool[] gold = rows.Select(r => r["gold"] == "1").ToArray();
     using var featurizer = HashingTextFeaturizer.Fit(texts);
     var features = scoreFiles is null ? await TextFeatures.EmbedAsync(featurizer, texts) : [];

@@ -123,6 +123,7 @@ internal sealed class CliApp
         var labeledColumn = new Option<string>("--labeled-column") { Description = "The gold label column of --labeled-file.", DefaultValueFactory = _ => "gold" };
         var positive = new Option<string?>("--positive") { Description = "The positive class name used in the label columns (besides 1/true/yes)." };
         var negative = new Option<string?>("--negative") { Description = "The negative class name used in the label columns (besides 0/false/no)." };
+        var classes = new Option<string?>("--classes") { Description = "K-class refinement: the class names, comma-separated (for example left,center,right). Without it, a label column holding three or more class names (none of them 1/0, yes/no...) is read as K-class, the classes sorted by name." };
         var features = new Option<string>("--features") { Description = "Text representation: hashing (word and character n-grams, fast, default) or minilm (all-MiniLM-L6-v2 sentence embeddings, offline, cached on disk).", DefaultValueFactory = _ => FeatureFactory.Hashing };
         FlagRules.OneOf(features, FeatureFactory.Names);
         var rounds = new Option<int>("--rounds") { Description = "The most refinement rounds.", DefaultValueFactory = _ => 5 };
@@ -161,7 +162,7 @@ internal sealed class CliApp
 
         var command = new Command("refine", "Refine the noisy labels of a CSV with a few gold labels; evaluate against a gold column if given.")
         {
-            input, text, label, id, gold, labeled, labeledFile, labeledColumn, positive, negative, features, rounds, seed, loss, priors,
+            input, text, label, id, gold, labeled, labeledFile, labeledColumn, positive, negative, classes, features, rounds, seed, loss, priors,
             select, relabel, folds, review, reviewCount, output, report, chart, cacheDir, noCache, epochs, learningRate, batchSize, scorer, lossyUtf8,
         };
         FlagRules.DifferentClassNames(command, positive, negative);
@@ -179,6 +180,7 @@ internal sealed class CliApp
                 LabeledColumn = parse.GetRequiredValue(labeledColumn),
                 Positive = parse.GetValue(positive),
                 Negative = parse.GetValue(negative),
+                Classes = parse.GetValue(classes),
                 Features = parse.GetRequiredValue(features),
                 Rounds = parse.GetValue(rounds),
                 Seed = parse.GetValue(seed),

@@ -36,6 +36,10 @@ internal sealed class RefineRunner(IAnsiConsole console, ProgressDisplay display
         int labelColumn = table.Column(s.LabelColumn, "--label-column");
         int? goldColumn = s.GoldColumn is null ? null : table.Column(s.GoldColumn, "--gold-column");
         string[] ids = ReadIds(table, s.IdColumn);
+        if (MultiClassRefineRunner.Classes(s, table, labelColumn) is string[] classes)
+        {
+            return await new MultiClassRefineRunner(console, display).RunAsync(s, table, classes, textColumn, labelColumn, goldColumn, ids, watch, cancellationToken).ConfigureAwait(false);
+        }
         string[] texts = table.Rows.Select(r => r[textColumn]).ToArray();
 
         var initial = LabelReader.ReadPseudoLabels(table, labelColumn, s.LabelColumn, ids, s.Positive, s.Negative);
@@ -305,14 +309,7 @@ internal sealed class RefineRunner(IAnsiConsole console, ProgressDisplay display
         string idName = s.IdColumn ?? "id";
         int idColumn = file.Column(idName, "--id-column, in the labeled file");
         int labelColumn = file.Column(s.LabeledColumn, "--labeled-column");
-        var rowOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < ids.Length; i++)
-        {
-            if (!rowOf.TryAdd(ids[i], i))
-            {
-                throw new CliException($"Id '{ids[i]}' appears more than once in the input (data rows {rowOf[ids[i]] + 1} and {i + 1}), so the labeled file cannot be matched to it; make the ids unique.");
-            }
-        }
+        var rowOf = RowsById(ids);
         var indices = new List<int>();
         var labels = new List<bool>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -340,6 +337,20 @@ internal sealed class RefineRunner(IAnsiConsole console, ProgressDisplay display
             throw new CliException($"Labeled file '{s.LabeledFile}' has no labeled rows; label about 50 items drawn at random.");
         }
         return new LabeledSample(indices, labels, SampleDesign.UniformRandom);
+    }
+
+    /// <summary>The data row of every id, failing when an id repeats (a labeled file could not be matched).</summary>
+    internal static Dictionary<string, int> RowsById(string[] ids)
+    {
+        var rowOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if (!rowOf.TryAdd(ids[i], i))
+            {
+                throw new CliException($"Id '{ids[i]}' appears more than once in the input (data rows {rowOf[ids[i]] + 1} and {i + 1}), so the labeled file cannot be matched to it; make the ids unique.");
+            }
+        }
+        return rowOf;
     }
 
     private static RefineReport.RoundEntry Entry(RoundReport r, Metrics? m) => new(

@@ -24,6 +24,10 @@ internal sealed record RefineSettings
 
     public string? Negative { get; init; }
 
+    /// <summary>Comma-separated class names (<c>--classes</c>): a K-class run; null reads the classes from the data when
+    /// the label column holds three or more class names.</summary>
+    public string? Classes { get; init; }
+
     public string Features { get; init; } = FeatureFactory.Hashing;
 
     public int Rounds { get; init; } = 5;

@@ -109,6 +109,22 @@ internal sealed class CandidateSelector
                 losses += right < right0 ? 1 : 0;
             }
         }
+        return Conclude(candidate.Round, confidentFlipsOnly, acc, acc0, residual, residual0, residualGain, floor, floor, floorGain,
+            bernoulli, bernoulli, bernoulliGain, outside, differs, wins, losses);
+    }
+
+    /// <summary>
+    /// Turns the prediction-powered ingredients into an assessment (shared by the binary and the K-class selectors): the
+    /// estimates are the model's mean over the items outside the sample plus the sample's mean residual; each variance is
+    /// the residuals' sample variance (floored by the posterior's own Bernoulli variance) over m plus the outside items'
+    /// Bernoulli variance over the squared outside count; eligible when the labelings differ, the gain is positive and its
+    /// one-sided lower bound at the confidence level is above minus the harm tolerance.
+    /// </summary>
+    internal CandidateAssessment Conclude(int round, bool confidentFlipsOnly, double acc, double acc0, double[] residual, double[] residual0,
+        double[] residualGain, double floor, double floor0, double floorGain, double bernoulli, double bernoulli0, double bernoulliGain,
+        int outside, bool differs, int wins, int losses)
+    {
+        int m = residual.Length;
         double zq = Normal.InvCDF(0, 1, 0.5 + _level / 2);
         double outside2 = (double)outside * outside;
         double estimate = acc + residual.Average();
@@ -116,14 +132,14 @@ internal sealed class CandidateSelector
         double gain = estimate - estimate0;
         double gainVariance = Math.Max(Variance(residualGain), floorGain) / m + bernoulliGain / outside2;
         var accuracyInterval = Interval(estimate, Math.Max(Variance(residual), floor) / m + bernoulli / outside2, zq);
-        var initialInterval = Interval(estimate0, Math.Max(Variance(residual0), floor) / m + bernoulli / outside2, zq);
+        var initialInterval = Interval(estimate0, Math.Max(Variance(residual0), floor0) / m + bernoulli0 / outside2, zq);
         var gainInterval = Interval(gain, gainVariance, zq);
         // The decision is one-sided (is the candidate no worse than the initial labels by more than the tolerance?), so
         // it uses the one-sided bound at the confidence level.
         double oneSidedLower = gain - Normal.InvCDF(0, 1, _level) * Math.Sqrt(gainVariance);
         bool eligible = differs && gain > 0 && oneSidedLower > -_harmTolerance;
         return new CandidateAssessment(
-            candidate.Round,
+            round,
             confidentFlipsOnly,
             new AccuracyEstimate(Math.Clamp(estimate, 0, 1), Clamp(accuracyInterval)),
             new AccuracyEstimate(Math.Clamp(estimate0, 0, 1), Clamp(initialInterval)),

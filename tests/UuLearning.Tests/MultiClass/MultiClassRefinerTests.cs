@@ -1,0 +1,106 @@
+using UuLearning.Tests.TestDoubles;
+
+namespace UuLearning.Tests.MultiClass;
+
+[Collection(TorchCollection.Name)]
+public class MultiClassRefinerTests
+{
+    private static readonly double[,] Transition = { { 0.55, 0.35, 0.10 }, { 0.10, 0.80, 0.10 }, { 0.25, 0.10, 0.65 } };
+
+    private static IterativeRefinerOptions Options(int rounds = 2) => new() { MaxRounds = rounds, Trainer = new UuTrainerOptions { Seed = 7 } };
+
+    private static int[] Outside(int n, MultiClassLabeledSample sample) => Enumerable.Range(0, n).Except(sample.Indices).ToArray();
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task RefineAsync_InformativeFeatures_ReturnsLabelsBetterThanTheInitialOnes()
+    {
+        var data = MultiClassSyntheticData.Draw(900, 10, Transition, seed: 11, separation: 3.5);
+        var sample = MultiClassLabeledSample.DrawUniform(data.Gold, 3, 50, seed: 11);
+        var result = await new MultiClassRefiner(options: Options()).RefineAsync(data.Features, data.Noisy, sample);
+        var outside = Outside(900, sample);
+        double initial = data.Accuracy(data.Noisy, outside), refined = data.Accuracy(result.Labels, outside);
+        Assert.True(refined > initial + 0.05, $"refined {refined:0.000} vs initial {initial:0.000}; {result.SelectionDetail}");
+        Assert.True(result.ChosenRound > 0);
+        Assert.True(result.EstimatedAccuracy.Interval.Contains(refined), $"estimate {result.EstimatedAccuracy} vs truth {refined:0.000}");
+        Assert.All(sample.Indices.Select((i, s) => (i, s)), p => Assert.Equal(sample.Labels[p.s], result.Labels[p.i]));
+        // The review list holds the items outside the sample, least confident first.
+        Assert.Equal(outside.Length, result.ReviewList.Count);
+        Assert.True(result.ReviewList[0].Confidence <= result.ReviewList[^1].Confidence);
+        Assert.All(result.Probabilities, p => Assert.Equal(1.0, p.Sum(), 9));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task RefineAsync_GoldOutsideSamplePermuted_ResultUnchanged()
+    {
+        var data = MultiClassSyntheticData.Draw(600, 8, Transition, seed: 12, separation: 3.0);
+        var sample = MultiClassLabeledSample.DrawUniform(data.Gold, 3, 50, seed: 12);
+        var original = await new MultiClassRefiner(options: Options()).RefineAsync(data.Features, data.Noisy, sample);
+
+        var outside = Outside(600, sample);
+        var rng = new Random(5);
+        var permuted = (int[])data.Gold.Clone();
+        var shuffled = outside.OrderBy(_ => rng.Next()).ToArray();
+        for (int t = 0; t < outside.Length; t++)
+        {
+            permuted[outside[t]] = data.Gold[shuffled[t]];
+        }
+        Assert.NotEqual(data.Gold, permuted);
+        var again = await new MultiClassRefiner(options: Options()).RefineAsync(data.Features, data.Noisy, MultiClassLabeledSample.DrawUniform(permuted, 3, 50, seed: 12));
+
+        Assert.Equal(original.Labels, again.Labels);
+        Assert.Equal(original.ChosenRound, again.ChosenRound);
+        Assert.Equal(original.EstimatedAccuracy.Value, again.EstimatedAccuracy.Value, 1e-4);
+        Assert.All(original.Probabilities.Zip(again.Probabilities), p => Assert.Equal(p.First, p.Second, new ToleranceComparer(1e-4)));
+        Assert.All(original.Rounds.Zip(again.Rounds), r => Assert.Equal(r.First.Assessment.Gain, r.Second.Assessment.Gain, 1e-4));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task RefineAsync_FeaturesWithoutSignal_KeepsTheInitialLabels()
+    {
+        var informative = MultiClassSyntheticData.Draw(600, 8, new[,] { { 0.8, 0.1, 0.1 }, { 0.1, 0.8, 0.1 }, { 0.1, 0.1, 0.8 } }, seed: 13);
+        var noise = MultiClassSyntheticData.Draw(600, 8, Transition, seed: 14, separation: 0);
+        var sample = MultiClassLabeledSample.DrawUniform(informative.Gold, 3, 50, seed: 13);
+        var result = await new MultiClassRefiner(options: Options()).RefineAsync(noise.Features, informative.Noisy, sample);
+        var outside = Outside(600, sample);
+        Assert.True(informative.Accuracy(result.Labels, outside) >= informative.Accuracy(informative.Noisy, outside) - 0.01, result.SelectionDetail);
+        Assert.All(result.Rounds, r => Assert.False(r.Assessment.Eligible));
+    }
+
+    [Fact]
+    public async Task RefineAsync_AbstainedItems_GetAClass()
+    {
+        var data = MultiClassSyntheticData.Draw(500, 8, Transition, seed: 15, separation: 3.0);
+        var initial = data.Noisy.Select((l, i) => i % 10 == 0 ? -1 : l).ToArray();
+        var sample = MultiClassLabeledSample.DrawUniform(data.Gold, 3, 50, seed: 15);
+        var result = await new MultiClassRefiner(options: Options(1)).RefineAsync(data.Features, initial, sample);
+        Assert.All(result.Labels, l => Assert.InRange(l, 0, 2));
+        Assert.All(result.Decisions.Where(d => d.Initial < 0), d => Assert.True(d.Changed));
+        Assert.Equal(50, result.Rounds[0].NewlyLabeled - sample.Indices.Count(i => initial[i] < 0) + sample.Indices.Count(i => initial[i] < 0));
+    }
+
+    [Fact]
+    public async Task RefineAsync_BadInputs_Throw()
+    {
+        var data = MultiClassSyntheticData.Draw(100, 4, Transition, seed: 16);
+        var sample = MultiClassLabeledSample.DrawUniform(data.Gold, 3, 30, seed: 16);
+        var refiner = new MultiClassRefiner(options: Options(1));
+        Assert.Equal("initialLabels", (await Assert.ThrowsAsync<ArgumentException>(() => refiner.RefineAsync(data.Features, data.Noisy.Take(99).ToArray(), sample))).ParamName);
+        var outOfRange = (int[])data.Noisy.Clone();
+        outOfRange[3] = 3;
+        Assert.Equal("pseudoLabels", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => refiner.RefineAsync(data.Features, outOfRange, sample))).ParamName);
+        var farSample = new MultiClassLabeledSample(new[] { 100 }, new[] { 0 }, 3);
+        Assert.Equal("sample", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => refiner.RefineAsync(data.Features, data.Noisy, farSample))).ParamName);
+        var custom = new IterativeRefinerOptions { Trainer = new UuTrainerOptions { Scorer = ScorerArchitecture.Custom(d => TorchSharp.torch.nn.Linear(d, 1)) } };
+        Assert.Throws<ArgumentException>(() => new MultiClassRefiner(options: custom));
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<IReadOnlyList<double>>
+    {
+        public bool Equals(IReadOnlyList<double>? x, IReadOnlyList<double>? y) => x!.Zip(y!).All(p => Math.Abs(p.First - p.Second) <= tolerance);
+
+        public int GetHashCode(IReadOnlyList<double> obj) => 0;
+    }
+}
