@@ -18,6 +18,8 @@ public class UuTrainerTests
     [InlineData("Objective")]
     [InlineData("Surrogate")]
     [InlineData("Device")]
+    [InlineData("Threads")]
+    [InlineData("ThreadsTooMany")]
     public void Constructor_InvalidOption_ThrowsNamingProperty(string property)
     {
         var o = new UuTrainerOptions();
@@ -33,9 +35,11 @@ public class UuTrainerTests
             case "Objective": o.Objective = (UuObjective)9; break;
             case "Surrogate": o.Surrogate = (SurrogateLoss)9; break;
             case "Device": o.Device = "tpu"; break;
+            case "Threads": o.Threads = -1; break;
+            case "ThreadsTooMany": o.Threads = 1_025; break;
         }
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new UuTrainer(o));
-        Assert.Equal(property, ex.ParamName);
+        Assert.Equal(property.Replace("TooMany", "", StringComparison.Ordinal), ex.ParamName);
     }
 
     [Fact]
@@ -113,9 +117,10 @@ public class UuTrainerTests
         trainer.Train(data.Features, data.Noisy, new ClassPriors(0.8, 0.2, 0.5)).Dispose();
 
         // TorchSharp itself leaves a few tensor handles behind for every nn.Linear it constructs, even after Dispose;
-        // measure that residue so the assertion below counts only what the trainer could leak.
+        // measure that residue so the assertion below counts only what the trainer could leak. Each training builds two:
+        // one to initialise the stacked model, one to hold the trained classifier.
         long residueStart = Tensor.TotalCount;
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 2 * 5; i++)
         {
             architecture.Create(8).Dispose();
         }
