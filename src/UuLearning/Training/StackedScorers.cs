@@ -80,15 +80,18 @@ internal sealed class StackedScorers : IDisposable
     }
 
     /// <summary>Scores [K, B, D] inputs: row b of slice k by scorer k. Returns [K, B].</summary>
+    /// <remarks>Activations are kept transposed ([K, features, B]) so that every product is W [K, out, in] times a
+    /// [K, in, B] operand and the weight gradient is a product with contiguous operands; the other orientation
+    /// (inputs times transposed weights) ran 4 to 5 times slower on the CPU for a linear head at 4,096 features.</remarks>
     public Tensor Forward(Tensor input, bool training)
     {
-        var h = input;
+        var h = input.transpose(1, 2);
         int layers = _parameters.Length / 2;
         for (int l = 0; l < layers; l++)
         {
             var weight = _parameters[2 * l];
             var bias = _parameters[(2 * l) + 1];
-            h = torch.bmm(h, weight.transpose(1, 2)).add_(bias.unsqueeze(1));
+            h = torch.bmm(weight, h).add_(bias.unsqueeze(-1));
             if (l < layers - 1)
             {
                 h = torch.nn.functional.relu(h);
@@ -98,7 +101,7 @@ internal sealed class StackedScorers : IDisposable
                 }
             }
         }
-        return h.squeeze(-1);
+        return h.squeeze(1);
     }
 
     /// <summary>Clears the gradients.</summary>
