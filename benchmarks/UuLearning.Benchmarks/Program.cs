@@ -7,6 +7,11 @@ if (args.Length > 0 && args[0] == "labeling-throughput")
     return await LabelingThroughput.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "threads-timing")
+{
+    return ThreadsTiming.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "refine-timing")
 {
     return await RefinementTiming.RunAsync(args[1..]);

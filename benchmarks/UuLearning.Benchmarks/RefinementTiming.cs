@@ -7,7 +7,7 @@ namespace UuLearning.Benchmarks;
 /// <summary>
 /// A quick side-by-side timer (not BenchmarkDotNet): refines one synthetic corpus with the stacked and the fold-by-fold
 /// trainer, alternating, and prints wall and process CPU seconds per run, so both see the same machine state.
-/// Usage: <c>refine-timing [items] [dimension] [repeats] [folds] [threads]</c>.
+/// Usage: <c>refine-timing [items] [dimension] [repeats] [folds] [threads] [stacked|fold-by-fold|both]</c>.
 /// </summary>
 internal static class RefinementTiming
 {
@@ -19,6 +19,7 @@ internal static class RefinementTiming
         int repeats = args.Length > 2 ? int.Parse(args[2], inv) : 2;
         int folds = args.Length > 3 ? int.Parse(args[3], inv) : 5;
         int threads = args.Length > 4 ? int.Parse(args[4], inv) : 0;
+        string which = args.Length > 5 ? args[5] : "both";
         var data = SyntheticData.TwoGaussians(items, dimension, 0.5, 0.3, 0.4, seed: 1);
         var sample = LabeledSample.DrawUniform(data.Gold, 50, seed: 1);
         var paths = new (string Name, ScorerArchitecture Scorer)[]
@@ -28,7 +29,7 @@ internal static class RefinementTiming
         };
         for (int r = 0; r < repeats; r++)
         {
-            foreach (var (name, scorer) in paths)
+            foreach (var (name, scorer) in paths.Where(p => which == "both" || p.Name == which))
             {
                 var options = new IterativeRefinerOptions { FlipTolerance = 0, CrossFitFolds = folds, Trainer = new UuTrainerOptions { Scorer = scorer, Threads = threads } };
                 var process = Process.GetCurrentProcess();
