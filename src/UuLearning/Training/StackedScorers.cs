@@ -119,27 +119,24 @@ internal sealed class StackedScorers : IDisposable
     public void Step(bool[] active, double[] learningRates, long[] steps)
     {
         int k = Count;
-        var coefficients = new float[6 * k];
-        var sqrtBc2 = new float[k];
+        // Per scorer: parameter decay, first- and second-moment interpolation weights, sqrt of the second bias
+        // correction, step size. An inactive scorer gets decay 1 and weights 0, so nothing of it changes.
+        var coefficients = new float[5 * k];
         for (int i = 0; i < k; i++)
         {
             bool on = active[i];
             double lr = on ? learningRates[i] : 0;
-            double bc1 = on ? 1 - Math.Pow(Beta1, steps[i]) : 1;
-            double bc2 = on ? 1 - Math.Pow(Beta2, steps[i]) : 1;
-            coefficients[i] = (float)(1 - (lr * _weightDecay));   // parameter decay
-            coefficients[k + i] = (float)(on ? Beta1 : 1);        // first-moment keep
-            coefficients[(2 * k) + i] = (float)(on ? 1 - Beta1 : 0);
-            coefficients[(3 * k) + i] = (float)(on ? Beta2 : 1);  // second-moment keep
-            coefficients[(4 * k) + i] = (float)(on ? 1 - Beta2 : 0);
-            coefficients[(5 * k) + i] = (float)(on ? lr / bc1 : 0);
-            sqrtBc2[i] = (float)Math.Sqrt(bc2);
+            coefficients[i] = (float)(1 - (lr * _weightDecay));
+            coefficients[k + i] = (float)(on ? 1 - Beta1 : 0);
+            coefficients[(2 * k) + i] = (float)(on ? 1 - Beta2 : 0);
+            coefficients[(3 * k) + i] = (float)(on ? Math.Sqrt(1 - Math.Pow(Beta2, steps[i])) : 1);
+            coefficients[(4 * k) + i] = (float)(on ? lr / (1 - Math.Pow(Beta1, steps[i])) : 0);
         }
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var device = _parameters[0].device;
-        var c = torch.tensor(coefficients, new long[] { 6, k }).to(device);
-        var bc2Root = torch.tensor(sqrtBc2).to(device);
+        // Shaped [5, K, 1, 1]: each row broadcasts over a weight [K, out, in]; its [5, K, 1] view over a bias [K, out].
+        var forWeights = Internal.FeatureMatrix.MoveTo(torch.tensor(coefficients, new long[] { 5, k, 1, 1 }), _parameters[0].device);
+        var forBiases = forWeights.view(5, k, 1);
         for (int j = 0; j < _parameters.Length; j++)
         {
             var p = _parameters[j];
@@ -148,16 +145,14 @@ internal sealed class StackedScorers : IDisposable
             {
                 continue;
             }
-            var shape = new long[p.dim()];
-            Array.Fill(shape, 1L);
-            shape[0] = k;
+            var c = p.dim() == 3 ? forWeights : forBiases;
             var m = _firstMoment[j];
             var v = _secondMoment[j];
-            p.mul_(c[0].view(shape));
-            m.mul_(c[1].view(shape)).add_(grad * c[2].view(shape));
-            v.mul_(c[3].view(shape)).add_(grad * grad * c[4].view(shape));
-            var denom = (v.sqrt() / bc2Root.view(shape)).add_(Epsilon);
-            p.sub_(m / denom * c[5].view(shape));
+            p.mul_(c[0]);
+            m.lerp_(grad, c[1]);                 // beta1 m + (1 - beta1) g
+            v.lerp_(grad.square(), c[2]);        // beta2 v + (1 - beta2) g^2
+            var denom = v.sqrt().div_(c[3]).add_(Epsilon);
+            p.sub_(m.div(denom).mul_(c[4]));
         }
     }
 
