@@ -17,6 +17,16 @@ if (args.Length > 0 && args[0] == "minilm-memory")
     return MiniLmMemoryReport.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "threads-timing")
+{
+    return ThreadsTiming.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "refine-timing")
+{
+    return await RefinementTiming.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "features")
 {
     return await FeatureEvaluation.RunAsync(args[1..]);

@@ -5,7 +5,8 @@ namespace UuLearning.Benchmarks;
 
 /// <summary>
 /// One training epoch of robust UU learning on 20,000 items x 384 features (CPU), for the linear and the MLP head.
-/// Items per second per epoch = 20,000 / Mean.
+/// Items per second per epoch = 20,000 / Mean. <c>Threads</c> 0 is the automatic choice; run it once on a quiet machine
+/// and once with every core busy (for example one <c>while :; do :; done</c> loop per core) to compare.
 /// </summary>
 [MemoryDiagnoser]
 [WarmupCount(1)]
@@ -24,6 +25,10 @@ public class TrainingBenchmark
     [Params(64, 1024)]
     public int BatchSize { get; set; }
 
+    /// <summary>Torch threads (0 = automatic).</summary>
+    [Params(1, 2, 0)]
+    public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -39,6 +44,7 @@ public class TrainingBenchmark
             Epochs = 1,
             BatchSize = BatchSize,
             HoldoutFraction = 0,
+            Threads = Threads,
             Scorer = Scorer == "mlp" ? ScorerArchitecture.Mlp(new[] { 256 }, 0.1) : ScorerArchitecture.Linear(),
         };
         using var classifier = new UuTrainer(options).Train(_data.Features, _data.Noisy, _priors);

@@ -20,6 +20,7 @@ internal sealed class UuTrainerOptionsValidator : OptionsValidator<UuTrainerOpti
         yield return Range(nameof(options.WeightDecay), options.WeightDecay, 0, 10);
         yield return Range(nameof(options.WarmupFraction), options.WarmupFraction, 0, 0.5);
         yield return Range(nameof(options.HoldoutFraction), options.HoldoutFraction, 0, 0.5);
+        yield return Range(nameof(options.Threads), options.Threads, 0, 1_024, " (0 chooses from the work)");
         yield return NotNull(nameof(options.Device), options.Device);
         yield return Require(IsDevice(options.Device), nameof(options.Device), options.Device, "must be \"cpu\", \"cuda\" or \"cuda:N\".");
     }

@@ -302,7 +302,6 @@ public sealed class IterativeRefiner
     private (float[] Scores, UuClassifier? Classifier, TrainingReport Training) ScoreRound(Tensor x, PseudoLabel[] labels, ClassPriors priors, int round,
         CancellationToken cancellationToken)
     {
-        int n = labels.Length;
         int positives = labels.Count(l => l == PseudoLabel.Positive);
         int negatives = labels.Count(l => l == PseudoLabel.Negative);
         int folds = Math.Min(_options.CrossFitFolds, Math.Min(positives, negatives));
@@ -311,7 +310,7 @@ public sealed class IterativeRefiner
             var classifier = _trainer.TrainOnDevice(x, labels, priors, round, cancellationToken);
             try
             {
-                var scores = classifier.ScoreTensor(x);
+                var scores = classifier.ScoreTensor(x, _options.Trainer.Threads);
                 EnsureFinite(scores, round);
                 return (scores, classifier, classifier.TrainingReport!);
             }
@@ -323,28 +322,9 @@ public sealed class IterativeRefiner
         }
 
         var fold = AssignFolds(labels, folds, new Random((int)UuTrainer.RoundSeed(_options.Trainer.Seed, round, stream: 3)));
-        var outOfFold = new float[n];
-        TrainingReport? report = null;
-        var masked = new PseudoLabel[n];
-        for (int f = 0; f < folds; f++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                masked[i] = fold[i] == f ? PseudoLabel.Abstained : labels[i];
-            }
-            using var classifier = _trainer.TrainOnDevice(x, masked, priors, round, cancellationToken, fit: f + 1);
-            var scores = classifier.ScoreTensor(x);
-            for (int i = 0; i < n; i++)
-            {
-                if (fold[i] == f)
-                {
-                    outOfFold[i] = scores[i];
-                }
-            }
-            report = classifier.TrainingReport;
-        }
+        var (outOfFold, report) = _trainer.CrossFit(x, labels, fold, folds, priors, round, cancellationToken);
         EnsureFinite(outOfFold, round);
-        return (outOfFold, null, report!);
+        return (outOfFold, null, report);
     }
 
     /// <summary>Folds stratified by label: each label group (positive, negative, abstained) is shuffled and dealt round-robin.</summary>

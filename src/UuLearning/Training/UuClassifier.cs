@@ -67,12 +67,15 @@ public sealed class UuClassifier : IDisposable
     public PseudoLabel[] Predict(IReadOnlyList<ReadOnlyMemory<float>> features) =>
         Score(features).Select(s => s > 0 ? PseudoLabel.Positive : PseudoLabel.Negative).ToArray();
 
-    /// <summary>Scores rows of a [N, D] tensor already on the classifier's device, in batches, without gradients.</summary>
-    internal float[] ScoreTensor(Tensor x)
+    /// <summary>Scores rows of a [N, D] tensor already on the classifier's device, in batches, without gradients, with
+    /// <paramref name="threads"/> torch threads (0: chosen from the batch's work).</summary>
+    internal float[] ScoreTensor(Tensor x, int threads = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         long n = x.shape[0];
         var result = new float[n];
+        long perRow = StackedScorers.Supports(Architecture) ? StackedScorers.MultiplyAddsPerRow(Architecture, FeatureDimension) : FeatureDimension;
+        using var threadScope = TorchThreads.Use(threads > 0 ? threads : TorchThreads.Choose(Math.Min(n, ScoringBatch) * perRow));
         using var noGrad = torch.no_grad();
         _module.eval();
         for (long start = 0; start < n; start += ScoringBatch)

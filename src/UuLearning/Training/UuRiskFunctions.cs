@@ -115,10 +115,22 @@ public static class UuRiskFunctions
 
         using var scope = NewDisposeScope();
         var m = isPseudoPositive.dtype == ScalarType.Bool ? isPseudoPositive.to_type(scores.dtype) : isPseudoPositive.ne(0).to_type(scores.dtype);
-        var mn = 1 - m;
+        return ComputeMasked(scores, m, 1 - m, priors, surrogate, kind, lambda).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The risk of each row of <paramref name="scores"/> ([..., B]; one risk per leading index, reducing the last
+    /// dimension) with the sets given as 0/1 weights of the scores' dtype: <paramref name="inPositiveSet"/> marks U_p,
+    /// <paramref name="inNegativeSet"/> U_n; an item with both 0 (padding, or another fold's item) does not count.
+    /// </summary>
+    internal static Tensor ComputeMasked(Tensor scores, Tensor inPositiveSet, Tensor inNegativeSet, ClassPriors priors, SurrogateLoss surrogate, RiskKind kind, double lambda)
+    {
+        using var scope = NewDisposeScope();
+        var m = inPositiveSet;
+        var mn = inNegativeSet;
         // Empty set in the batch: clamp the count to 1 so its (zero) sum gives a zero mean instead of NaN.
-        var nP = m.sum().clamp_min(1);
-        var nN = mn.sum().clamp_min(1);
+        var nP = m.sum(-1).clamp_min(1);
+        var nN = mn.sum(-1).clamp_min(1);
 
         // l(g): loss of being scored as positive; l(-g): loss of being scored as negative.
         Tensor lPos, lNeg;
@@ -138,17 +150,17 @@ public static class UuRiskFunctions
         {
             case RiskKind.Pn:
             {
-                var rpPos = (m * lPos).sum() / nP;
-                var rnNeg = (mn * lNeg).sum() / nN;
+                var rpPos = (m * lPos).sum(-1) / nP;
+                var rnNeg = (mn * lNeg).sum(-1) / nN;
                 result = priors.Pi * rpPos + (1 - priors.Pi) * rnNeg;
                 break;
             }
             default:
             {
-                var rpPos = (m * lPos).sum() / nP;
-                var rpNeg = (m * lNeg).sum() / nP;
-                var rnPos = (mn * lPos).sum() / nN;
-                var rnNeg = (mn * lNeg).sum() / nN;
+                var rpPos = (m * lPos).sum(-1) / nP;
+                var rpNeg = (m * lNeg).sum(-1) / nP;
+                var rnPos = (mn * lPos).sum(-1) / nN;
+                var rnNeg = (mn * lNeg).sum(-1) / nN;
                 var positivePart = priors.A * rpPos - priors.C * rnPos;
                 var negativePart = priors.D * rnNeg - priors.B * rpNeg;
                 result = kind == RiskKind.Uu

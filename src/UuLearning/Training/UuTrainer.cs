@@ -21,6 +21,7 @@ namespace UuLearning;
 /// </remarks>
 public sealed class UuTrainer
 {
+    private const int ScoringRows = 16_384;
     private readonly UuTrainerOptions _options;
     private readonly ILogger _logger;
 
@@ -71,40 +72,274 @@ public sealed class UuTrainer
     internal UuClassifier TrainOnDevice(Tensor x, IReadOnlyList<PseudoLabel> pseudoLabels, ClassPriors priors, int round, CancellationToken cancellationToken, int fit = 0)
     {
         var o = _options;
+        int d = (int)x.shape[1];
+        int seedKey = SeedKey(round, fit);
+        var plan = FitPlan.Create(pseudoLabels, o, RoundSeed(o.Seed, seedKey, stream: 1));
+        long initSeed = RoundSeed(o.Seed, seedKey, stream: 2);
+        using var threads = TorchThreads.Use(ThreadsFor(fits: 1, d));
+        if (!StackedScorers.Supports(o.Scorer))
+        {
+            return TrainModule(x, pseudoLabels, plan, initSeed, priors, round, cancellationToken);
+        }
+        using var model = TrainStacked(x, pseudoLabels, new[] { plan }, new[] { initSeed }, priors, round, cancellationToken, out var reports);
+        return new UuClassifier(model.ToModule(0, o.Scorer, d, x.device), o.Scorer, d, x.device, reports[0]);
+    }
+
+    /// <summary>
+    /// Cross-fitting: fit k (of <paramref name="folds"/>) trains on the items whose <paramref name="fold"/> is not k, and
+    /// scores those whose fold is k. Linear and MLP scorers train all folds at once as one stacked model (about the cost
+    /// of one fit); custom scorers train fold by fold. Each fit is seeded as <see cref="TrainOnDevice"/> with
+    /// <c>fit: k + 1</c> would seed it.
+    /// </summary>
+    /// <returns>The out-of-fold score of every item, and the last fold's training report.</returns>
+    internal (float[] Scores, TrainingReport Training) CrossFit(Tensor x, PseudoLabel[] labels, int[] fold, int folds, ClassPriors priors, int round,
+        CancellationToken cancellationToken)
+    {
+        var o = _options;
+        int n = labels.Length;
+        int d = (int)x.shape[1];
+        var masked = new PseudoLabel[folds][];
+        for (int f = 0; f < folds; f++)
+        {
+            masked[f] = new PseudoLabel[n];
+            for (int i = 0; i < n; i++)
+            {
+                masked[f][i] = fold[i] == f ? PseudoLabel.Abstained : labels[i];
+            }
+        }
+        if (!StackedScorers.Supports(o.Scorer))
+        {
+            var outOfFold = new float[n];
+            TrainingReport? report = null;
+            for (int f = 0; f < folds; f++)
+            {
+                using var classifier = TrainOnDevice(x, masked[f], priors, round, cancellationToken, fit: f + 1);
+                var scores = classifier.ScoreTensor(x, o.Threads);
+                for (int i = 0; i < n; i++)
+                {
+                    if (fold[i] == f)
+                    {
+                        outOfFold[i] = scores[i];
+                    }
+                }
+                report = classifier.TrainingReport;
+            }
+            return (outOfFold, report!);
+        }
+
+        var plans = new FitPlan[folds];
+        var initSeeds = new long[folds];
+        for (int f = 0; f < folds; f++)
+        {
+            int seedKey = SeedKey(round, f + 1);
+            plans[f] = FitPlan.Create(masked[f], o, RoundSeed(o.Seed, seedKey, stream: 1));
+            initSeeds[f] = RoundSeed(o.Seed, seedKey, stream: 2);
+        }
+        using var threads = TorchThreads.Use(ThreadsFor(folds, d));
+        using var model = TrainStacked(x, labels, plans, initSeeds, priors, round, cancellationToken, out var reports);
+        return (ScoreOwnFold(model, x, fold), reports[^1]);
+    }
+
+    /// <summary>The thread count for training <paramref name="fits"/> scorers at once (the option, or chosen from the work).</summary>
+    internal int ThreadsFor(int fits, int inputDimension)
+    {
+        if (_options.Threads > 0)
+        {
+            return _options.Threads;
+        }
+        long perRow = StackedScorers.Supports(_options.Scorer) ? StackedScorers.MultiplyAddsPerRow(_options.Scorer, inputDimension) : inputDimension;
+        return TorchThreads.Choose((long)fits * _options.BatchSize * perRow);
+    }
+
+    private InvalidOperationException Diverged(int round, int epoch, double risk) => new(string.Create(CultureInfo.InvariantCulture,
+        $"Training diverged in round {round}, epoch {epoch}: the training risk is {risk}. Lower LearningRate (now {_options.LearningRate}) or check the features for huge values."));
+
+    private InvalidOperationException NonFiniteScores(int round, int epoch) => new(string.Create(CultureInfo.InvariantCulture,
+        $"Scores became non-finite in round {round}, epoch {epoch}. Lower LearningRate (now {_options.LearningRate}) or check the features."));
+
+    private static int SeedKey(int round, int fit) => fit == 0 ? round : round + 1000 * fit;
+
+    /// <summary>
+    /// Trains one stacked scorer per plan. Each epoch's batches go to the device as one index tensor and two 0/1 set
+    /// tensors ([steps, K, longest batch]; padding counts in neither set), so a step is one gather, one batched forward
+    /// and backward, and one AdamW update for all fits; the host reads the device once per epoch (risks and held-out risks).
+    /// </summary>
+    private StackedScorers TrainStacked(Tensor x, IReadOnlyList<PseudoLabel> labels, FitPlan[] plans, long[] initSeeds, ClassPriors priors, int round,
+        CancellationToken cancellationToken, out TrainingReport[] reports)
+    {
+        var o = _options;
         var device = x.device;
         var stopwatch = Stopwatch.StartNew();
-        int seedKey = fit == 0 ? round : round + 1000 * fit;
-        var rng = new Random((int)RoundSeed(o.Seed, seedKey, stream: 1));
-
-        // Split each pseudo-labeled set into training and held-out items.
-        var positives = new List<int>();
-        var negatives = new List<int>();
-        for (int i = 0; i < pseudoLabels.Count; i++)
+        int k = plans.Length;
+        int d = (int)x.shape[1];
+        var model = StackedScorers.Create(o.Scorer, d, initSeeds, o.WeightDecay, device);
+        bool success = false;
+        try
         {
-            if (pseudoLabels[i] == PseudoLabel.Positive)
+            // Held-out items: row f holds fit f's, padded with item 0 in neither set.
+            int heldMax = plans.Max(p => p.HeldOutItems);
+            var held = heldMax > 0 ? SetTensors.Build(labels, k, 1, heldMax, device, (f, _) => plans[f].HeldPos.Concat(plans[f].HeldNeg).Select(i => (long)i).ToArray()) : null;
+            using var heldDispose = held;
+            int steps = plans.Max(p => p.Batches);
+            int batchMax = plans.Max(p => p.MaxBatchLength);
+            var orders = plans.Select(p => new long[p.Batches * p.MaxBatchLength]).ToArray();
+            var bounds = plans.Select(p => new (int Start, int Length)[p.Batches]).ToArray();
+            var active = new bool[k];
+            var learningRates = new double[k];
+            var stepCounts = new long[k];
+            var improved = new bool[k];
+            var trainingRisk = Enumerable.Range(0, k).Select(_ => new List<double>()).ToArray();
+            var heldOutRisk = Enumerable.Range(0, k).Select(_ => new List<double>()).ToArray();
+            var bestHeld = Enumerable.Repeat(double.PositiveInfinity, k).ToArray();
+            var bestEpoch = new int[k];
+
+            for (int epoch = 1; epoch <= o.Epochs; epoch++)
             {
-                positives.Add(i);
+                for (int f = 0; f < k; f++)
+                {
+                    plans[f].NextEpoch(orders[f], bounds[f]);
+                }
+                using var batches = SetTensors.Build(labels, k, steps, batchMax, device, (f, b) => b < plans[f].Batches
+                    ? orders[f].AsSpan(bounds[f][b].Start, bounds[f][b].Length).ToArray()
+                    : Array.Empty<long>());
+                using var epochSum = torch.zeros(k, ScalarType.Float64, device);
+                for (int b = 0; b < steps; b++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    bool any = false;
+                    for (int f = 0; f < k; f++)
+                    {
+                        active[f] = b < plans[f].Batches && bounds[f][b].Length > 0;
+                        if (active[f])
+                        {
+                            learningRates[f] = LearningRateAt(stepCounts[f], plans[f].TotalSteps, plans[f].WarmupSteps, o.LearningRate);
+                            stepCounts[f]++;
+                            any = true;
+                        }
+                    }
+                    if (!any)
+                    {
+                        continue;
+                    }
+                    using var scope = NewDisposeScope();
+                    var scores = model.Forward(x.index_select(0, batches.Index[b]).view(k, batchMax, d), training: true);
+                    var risk = MaskedObjective(scores, batches.Positive[b], batches.Negative[b], priors);
+                    model.ZeroGrad();
+                    risk.sum().backward();
+                    model.Step(active, learningRates, stepCounts);
+                    epochSum.add_(risk.detach().to(ScalarType.Float64));
+                }
+
+                double[] sums;
+                using (var scope = NewDisposeScope())
+                {
+                    var fetched = epochSum;
+                    if (held is not null)
+                    {
+                        using var noGrad = torch.no_grad();
+                        var heldScores = model.Forward(x.index_select(0, held.Index[0]).view(k, heldMax, d), training: false);
+                        fetched = torch.cat(new[] { epochSum, MaskedObjective(heldScores, held.Positive[0], held.Negative[0], priors).to(ScalarType.Float64) });
+                    }
+                    sums = fetched.cpu().data<double>().ToArray();
+                }
+                for (int f = 0; f < k; f++)
+                {
+                    double meanRisk = sums[f] / plans[f].Batches;
+                    if (!double.IsFinite(meanRisk))
+                    {
+                        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                            $"Training diverged in round {round}, epoch {epoch}: the training risk is {meanRisk}. Lower LearningRate (now {o.LearningRate}) or check the features for huge values."));
+                    }
+                    trainingRisk[f].Add(meanRisk);
+                    improved[f] = true;
+                    if (plans[f].HeldOutItems > 0)
+                    {
+                        double h = sums[k + f];
+                        if (!double.IsFinite(h))
+                        {
+                            throw NonFiniteScores(round, epoch);
+                        }
+                        heldOutRisk[f].Add(h);
+                        improved[f] = h < bestHeld[f];
+                        bestHeld[f] = Math.Min(bestHeld[f], h);
+                    }
+                    if (improved[f])
+                    {
+                        bestEpoch[f] = epoch;
+                    }
+                }
+                if (held is not null)
+                {
+                    model.Snapshot(improved);
+                }
+                _logger.LogDebug("Round {Round} epoch {Epoch} ({Fits} fits): training risk {TrainingRisk}, held-out risk {HeldOutRisk}",
+                    round, epoch, k, string.Join(' ', trainingRisk.Select(r => r[^1].ToString("0.#####", CultureInfo.InvariantCulture))),
+                    string.Join(' ', heldOutRisk.Select(r => r.Count > 0 ? r[^1].ToString("0.#####", CultureInfo.InvariantCulture) : "-")));
             }
-            else if (pseudoLabels[i] == PseudoLabel.Negative)
+            model.RestoreSnapshot();
+            double seconds = stopwatch.Elapsed.TotalSeconds;
+            reports = Enumerable.Range(0, k)
+                .Select(f => new TrainingReport(plans[f].TrainingItems, plans[f].HeldOutItems, trainingRisk[f], heldOutRisk[f], bestEpoch[f], seconds))
+                .ToArray();
+            success = true;
+            return model;
+        }
+        finally
+        {
+            if (!success)
             {
-                negatives.Add(i);
+                model.Dispose();
             }
         }
-        if (positives.Count == 0 || negatives.Count == 0)
-        {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"UU learning needs items in both pseudo-labeled sets, but there are {positives.Count} pseudo-positive and {negatives.Count} pseudo-negative items. Check the initial labels."));
-        }
-        var (trainPos, heldPos) = Split(positives, o.HoldoutFraction, rng);
-        var (trainNeg, heldNeg) = Split(negatives, o.HoldoutFraction, rng);
-        int nTrain = trainPos.Length + trainNeg.Length;
-        int batches = Math.Max(1, (nTrain + o.BatchSize - 1) / o.BatchSize);
-        int perBatchPos = Math.Max(1, (trainPos.Length + batches - 1) / batches);
-        int perBatchNeg = Math.Max(1, (trainNeg.Length + batches - 1) / batches);
-        long totalSteps = (long)batches * o.Epochs;
-        long warmupSteps = (long)Math.Floor(o.WarmupFraction * totalSteps);
+    }
 
-        torch.manual_seed(RoundSeed(o.Seed, seedKey, stream: 2));
+    /// <summary>Scores each item with the fit of its own fold (the fit that never saw it), in large batches without gradients.</summary>
+    private static float[] ScoreOwnFold(StackedScorers model, Tensor x, int[] fold)
+    {
+        int k = model.Count;
+        int n = fold.Length;
+        int d = (int)x.shape[1];
+        var members = Enumerable.Range(0, k).Select(f => new List<long>()).ToArray();
+        for (int i = 0; i < n; i++)
+        {
+            members[fold[i]].Add(i);
+        }
+        int width = members.Max(m => m.Count);
+        int chunk = Math.Max(1, ScoringRows / k);
+        var result = new float[n];
+        using var noGrad = torch.no_grad();
+        for (int start = 0; start < width; start += chunk)
+        {
+            int len = Math.Min(chunk, width - start);
+            var idx = new long[k * len];
+            for (int f = 0; f < k; f++)
+            {
+                for (int j = 0; j < len && start + j < members[f].Count; j++)
+                {
+                    idx[(f * len) + j] = members[f][start + j];
+                }
+            }
+            using var scope = NewDisposeScope();
+            var rows = FeatureMatrix.MoveTo(torch.tensor(idx), x.device);
+            var scores = model.Forward(x.index_select(0, rows).view(k, len, d), training: false).to(ScalarType.Float32).cpu().data<float>().ToArray();
+            for (int f = 0; f < k; f++)
+            {
+                for (int j = 0; j < len && start + j < members[f].Count; j++)
+                {
+                    result[members[f][start + j]] = scores[(f * len) + j];
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The per-step training loop for a custom scorer module: one fit, torch's AdamW.</summary>
+    private UuClassifier TrainModule(Tensor x, IReadOnlyList<PseudoLabel> pseudoLabels, FitPlan plan, long initSeed, ClassPriors priors, int round, CancellationToken cancellationToken)
+    {
+        var o = _options;
+        var device = x.device;
+        var stopwatch = Stopwatch.StartNew();
+        torch.manual_seed(initSeed);
         var module = o.Scorer.Create((int)x.shape[1]);
         var snapshot = new List<Tensor>();
         bool success = false;
@@ -114,39 +349,29 @@ public sealed class UuTrainer
             var parameters = module.parameters().ToArray();
             using var optimizer = torch.optim.AdamW(parameters, lr: o.LearningRate, weight_decay: o.WeightDecay);
             using var isPositive = BuildMask(pseudoLabels, device);
-            using var heldIdx = heldPos.Length + heldNeg.Length > 0 ? FeatureMatrix.MoveTo(torch.tensor(heldPos.Concat(heldNeg).Select(i => (long)i).ToArray()), device) : null;
+            using var heldIdx = plan.HeldOutItems > 0 ? FeatureMatrix.MoveTo(torch.tensor(plan.HeldPos.Concat(plan.HeldNeg).Select(i => (long)i).ToArray()), device) : null;
             var trainingRisk = new List<double>();
             var heldOutRisk = new List<double>();
             double bestHeld = double.PositiveInfinity;
             int bestEpoch = 0;
             long step = 0;
-            var order = new long[batches * (perBatchPos + perBatchNeg)];
+            var order = new long[plan.Batches * plan.MaxBatchLength];
+            var bounds = new (int Start, int Length)[plan.Batches];
 
             for (int epoch = 1; epoch <= o.Epochs; epoch++)
             {
-                Shuffle(trainPos, rng);
-                Shuffle(trainNeg, rng);
-                // Epoch order: batch k holds its slice of the positive and of the negative permutation.
-                int len = 0;
-                var bounds = new (int Start, int Length)[batches];
-                for (int k = 0; k < batches; k++)
-                {
-                    int start = len;
-                    len = Append(order, len, trainPos, k * perBatchPos, perBatchPos);
-                    len = Append(order, len, trainNeg, k * perBatchNeg, perBatchNeg);
-                    bounds[k] = (start, len - start);
-                }
-                using var epochIdx = FeatureMatrix.MoveTo(torch.tensor(order.AsSpan(0, len).ToArray()), device);
+                plan.NextEpoch(order, bounds);
+                using var epochIdx = FeatureMatrix.MoveTo(torch.tensor(order), device);
                 using var epochSum = torch.zeros(1, ScalarType.Float64, device);
                 module.train();
-                for (int k = 0; k < batches; k++)
+                for (int k = 0; k < plan.Batches; k++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     if (bounds[k].Length == 0)
                     {
                         continue;
                     }
-                    optimizer.ParamGroups.First().LearningRate = LearningRateAt(step++, totalSteps, warmupSteps, o.LearningRate);
+                    optimizer.ParamGroups.First().LearningRate = LearningRateAt(step++, plan.TotalSteps, plan.WarmupSteps, o.LearningRate);
                     using var scope = NewDisposeScope();
                     var idx = epochIdx.narrow(0, bounds[k].Start, bounds[k].Length);
                     var scores = module.call(x.index_select(0, idx));
@@ -157,11 +382,10 @@ public sealed class UuTrainer
                     epochSum.add_(risk.detach().to(ScalarType.Float64));
                 }
 
-                double meanRisk = epochSum.item<double>() / batches;
+                double meanRisk = epochSum.item<double>() / plan.Batches;
                 if (!double.IsFinite(meanRisk))
                 {
-                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                        $"Training diverged in round {round}, epoch {epoch}: the training risk is {meanRisk}. Lower LearningRate (now {o.LearningRate}) or check the features for huge values."));
+                    throw Diverged(round, epoch, meanRisk);
                 }
                 trainingRisk.Add(meanRisk);
 
@@ -170,8 +394,7 @@ public sealed class UuTrainer
                     double held = HeldOutRisk(module, x, isPositive, heldIdx, priors);
                     if (!double.IsFinite(held))
                     {
-                        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                            $"Scores became non-finite in round {round}, epoch {epoch}. Lower LearningRate (now {o.LearningRate}) or check the features."));
+                        throw NonFiniteScores(round, epoch);
                     }
                     heldOutRisk.Add(held);
                     if (held < bestHeld)
@@ -198,7 +421,7 @@ public sealed class UuTrainer
                     parameters[i].copy_(snapshot[i]);
                 }
             }
-            var report = new TrainingReport(nTrain, heldPos.Length + heldNeg.Length, trainingRisk, heldOutRisk, bestEpoch, stopwatch.Elapsed.TotalSeconds);
+            var report = new TrainingReport(plan.TrainingItems, plan.HeldOutItems, trainingRisk, heldOutRisk, bestEpoch, stopwatch.Elapsed.TotalSeconds);
             var classifier = new UuClassifier(module, o.Scorer, (int)x.shape[1], device, report);
             success = true;
             return classifier;
@@ -215,6 +438,13 @@ public sealed class UuTrainer
             }
         }
     }
+
+    private Tensor MaskedObjective(Tensor scores, Tensor inPositiveSet, Tensor inNegativeSet, ClassPriors priors) => _options.Objective switch
+    {
+        UuObjective.RobustUu => UuRiskFunctions.ComputeMasked(scores, inPositiveSet, inNegativeSet, priors, _options.Surrogate, UuRiskFunctions.RiskKind.RobustUu, _options.Lambda),
+        UuObjective.Uu => UuRiskFunctions.ComputeMasked(scores, inPositiveSet, inNegativeSet, priors, _options.Surrogate, UuRiskFunctions.RiskKind.Uu, 0),
+        _ => UuRiskFunctions.ComputeMasked(scores, inPositiveSet, inNegativeSet, priors, _options.Surrogate, UuRiskFunctions.RiskKind.Pn, 0),
+    };
 
     private Tensor Objective(Tensor scores, Tensor isPositive, ClassPriors priors) => _options.Objective switch
     {
@@ -287,35 +517,5 @@ public sealed class UuTrainer
         long decaySteps = Math.Max(1, totalSteps - warmupSteps);
         double progress = Math.Min(1.0, (double)(step - warmupSteps) / decaySteps);
         return peak * 0.5 * (1 + Math.Cos(Math.PI * progress));
-    }
-
-    private static (int[] Train, int[] Held) Split(List<int> items, double fraction, Random rng)
-    {
-        var copy = items.ToArray();
-        Shuffle(copy, rng);
-        int held = items.Count >= 2 ? (int)Math.Round(fraction * items.Count) : 0;
-        held = Math.Min(held, items.Count - 1);
-        var heldOut = copy.AsSpan(0, held).ToArray();
-        Array.Sort(heldOut);
-        return (copy.AsSpan(held).ToArray(), heldOut);
-    }
-
-    private static void Shuffle(int[] a, Random rng)
-    {
-        for (int i = a.Length - 1; i > 0; i--)
-        {
-            int j = rng.Next(i + 1);
-            (a[i], a[j]) = (a[j], a[i]);
-        }
-    }
-
-    private static int Append(long[] order, int len, int[] source, int start, int count)
-    {
-        int end = Math.Min(source.Length, start + count);
-        for (int i = start; i < end; i++)
-        {
-            order[len++] = source[i];
-        }
-        return len;
     }
 }

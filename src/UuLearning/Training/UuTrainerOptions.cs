@@ -61,6 +61,15 @@ public sealed class UuTrainerOptions
     /// <value>Default "cpu".</value>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>libtorch's intra-op threads while training and scoring. 0 chooses from the work: one thread per
+    /// 2 Mi multiply-adds of a step's forward pass (batch x folds trained together x the scorer's multiply-adds per item),
+    /// at least 1 and at most <see cref="Environment.ProcessorCount"/>; so the linear head and small MLP batches get one
+    /// thread, whose speed does not collapse when other processes share the cores. Results are bit-for-bit reproducible for
+    /// a fixed seed at a given thread count; the automatic count depends only on the options, the feature dimension and
+    /// the processor count. torch's setting is changed for the duration of each call and restored afterwards.</summary>
+    /// <value>Default 0 (automatic); 0 to 1,024.</value>
+    public int Threads { get; set; }
+
     /// <summary>Checks every option and throws for the first invalid one.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is outside its range; the parameter name is the property's.</exception>
     /// <exception cref="ArgumentNullException"><see cref="Scorer"/> or <see cref="Device"/> is null.</exception>

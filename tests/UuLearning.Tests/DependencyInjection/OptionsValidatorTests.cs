@@ -56,6 +56,8 @@ public sealed class OptionsValidatorTests
         { o => o.WeightDecay = -1, "WeightDecay", "UuTrainerOptions.WeightDecay must be between 0 and 10.", OutOfRange },
         { o => o.WarmupFraction = 0.9, "WarmupFraction", "UuTrainerOptions.WarmupFraction must be between 0 and 0.5.", OutOfRange },
         { o => o.HoldoutFraction = double.NaN, "HoldoutFraction", "UuTrainerOptions.HoldoutFraction must be between 0 and 0.5.", OutOfRange },
+        { o => o.Threads = -1, "Threads", "UuTrainerOptions.Threads must be between 0 and 1024 (0 chooses from the work).", OutOfRange },
+        { o => o.Threads = 1_025, "Threads", "UuTrainerOptions.Threads must be between 0 and 1024 (0 chooses from the work).", OutOfRange },
         { o => o.Device = null!, "Device", "UuTrainerOptions.Device must not be null.", Null },
         { o => o.Device = "cuda:x", "Device", "UuTrainerOptions.Device must be \"cpu\", \"cuda\" or \"cuda:N\".", OutOfRange },
     };
