@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using UuLearning.Internal;
 
 namespace UuLearning;
 
@@ -14,7 +15,6 @@ internal sealed class StackedScorers : IDisposable
 {
     private const double Beta1 = 0.9;
     private const double Beta2 = 0.999;
-    private const double Epsilon = 1e-8;
     private readonly Tensor[] _parameters; // weight, bias, weight, bias, ... each with leading dimension K
     private readonly Tensor[] _firstMoment;
     private readonly Tensor[] _secondMoment;
@@ -91,7 +91,7 @@ internal sealed class StackedScorers : IDisposable
         {
             var weight = _parameters[2 * l];
             var bias = _parameters[(2 * l) + 1];
-            h = torch.bmm(weight, h).add_(bias.unsqueeze(-1));
+            h = torch.bmm(weight, h).add_(bias.unsqueeze(-1), TorchScalars.One);
             if (l < layers - 1)
             {
                 h = torch.nn.functional.relu(h);
@@ -151,8 +151,8 @@ internal sealed class StackedScorers : IDisposable
             p.mul_(c[0]);
             m.lerp_(grad, c[1]);                 // beta1 m + (1 - beta1) g
             v.lerp_(grad.square(), c[2]);        // beta2 v + (1 - beta2) g^2
-            var denom = v.sqrt().div_(c[3]).add_(Epsilon);
-            p.sub_(m.div(denom).mul_(c[4]));
+            var denom = v.sqrt().div_(c[3]).add_(TorchScalars.AdamEpsilon, TorchScalars.One);
+            p.add_(m.div(denom).mul_(c[4]), TorchScalars.MinusOne); // p - step, with held scalars (Internal/TorchScalars.cs)
         }
     }
 

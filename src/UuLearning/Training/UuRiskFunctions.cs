@@ -1,6 +1,7 @@
 using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
+using UuLearning.Internal;
 
 namespace UuLearning;
 
@@ -115,7 +116,7 @@ public static class UuRiskFunctions
 
         using var scope = NewDisposeScope();
         var m = isPseudoPositive.dtype == ScalarType.Bool ? isPseudoPositive.to_type(scores.dtype) : isPseudoPositive.ne(0).to_type(scores.dtype);
-        return ComputeMasked(scores, m, 1 - m, priors, surrogate, kind, lambda).MoveToOuterDisposeScope();
+        return ComputeMasked(scores, m, m.neg().add_(TorchScalars.One, TorchScalars.One), priors, surrogate, kind, lambda).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -129,8 +130,16 @@ public static class UuRiskFunctions
         var m = inPositiveSet;
         var mn = inNegativeSet;
         // Empty set in the batch: clamp the count to 1 so its (zero) sum gives a zero mean instead of NaN.
-        var nP = m.sum(-1).clamp_min(1);
-        var nN = mn.sum(-1).clamp_min(1);
+        var nP = m.sum(-1).clamp_min(TorchScalars.One);
+        var nN = mn.sum(-1).clamp_min(TorchScalars.One);
+        // Scalars made here and disposed on return, never left to the finalizer (see Internal/TorchScalars.cs).
+        using var sPi = priors.Pi.ToScalar();
+        using var sNotPi = (1 - priors.Pi).ToScalar();
+        using var sA = priors.A.ToScalar();
+        using var sB = priors.B.ToScalar();
+        using var sC = priors.C.ToScalar();
+        using var sD = priors.D.ToScalar();
+        using var sLambda = lambda.ToScalar();
 
         // l(g): loss of being scored as positive; l(-g): loss of being scored as negative.
         Tensor lPos, lNeg;
@@ -152,7 +161,7 @@ public static class UuRiskFunctions
             {
                 var rpPos = (m * lPos).sum(-1) / nP;
                 var rnNeg = (mn * lNeg).sum(-1) / nN;
-                result = priors.Pi * rpPos + (1 - priors.Pi) * rnNeg;
+                result = rpPos.mul(sPi).add_(rnNeg.mul(sNotPi), TorchScalars.One);
                 break;
             }
             default:
@@ -161,18 +170,20 @@ public static class UuRiskFunctions
                 var rpNeg = (m * lNeg).sum(-1) / nP;
                 var rnPos = (mn * lPos).sum(-1) / nN;
                 var rnNeg = (mn * lNeg).sum(-1) / nN;
-                var positivePart = priors.A * rpPos - priors.C * rnPos;
-                var negativePart = priors.D * rnNeg - priors.B * rpNeg;
+                var positivePart = rpPos.mul(sA).add_(rnPos.mul(sC), TorchScalars.MinusOne);
+                var negativePart = rnNeg.mul(sD).add_(rpNeg.mul(sB), TorchScalars.MinusOne);
                 result = kind == RiskKind.Uu
-                    ? positivePart + negativePart
-                    : LeakyRelu(positivePart, lambda) + LeakyRelu(negativePart, lambda);
+                    ? positivePart.add(negativePart, TorchScalars.One)
+                    : LeakyRelu(positivePart, sLambda).add_(LeakyRelu(negativePart, sLambda), TorchScalars.One);
                 break;
             }
         }
         return result.MoveToOuterDisposeScope();
     }
 
-    private static Tensor LeakyRelu(Tensor x, double lambda) => torch.where(x.ge(0), x, x * lambda);
+    private static Tensor LeakyRelu(Tensor x, Scalar lambda) => torch.where(x.ge(Zero), x, x.mul(lambda));
+
+    private static readonly Scalar Zero = 0.ToScalar();
 
     private static void Validate(Tensor scores, Tensor isPseudoPositive, SurrogateLoss surrogate)
     {

@@ -227,7 +227,7 @@ public sealed class UuTrainer
                     model.ZeroGrad();
                     risk.sum().backward();
                     model.Step(active, learningRates, stepCounts);
-                    epochSum.add_(risk.detach().to(ScalarType.Float64));
+                    epochSum.add_(risk.detach().to(ScalarType.Float64), TorchScalars.One);
                 }
 
                 double[] sums;
@@ -379,7 +379,7 @@ public sealed class UuTrainer
                     optimizer.zero_grad();
                     risk.backward();
                     optimizer.step();
-                    epochSum.add_(risk.detach().to(ScalarType.Float64));
+                    epochSum.add_(risk.detach().to(ScalarType.Float64), TorchScalars.One);
                 }
 
                 double meanRisk = epochSum.item<double>() / plan.Batches;
