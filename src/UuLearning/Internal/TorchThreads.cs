@@ -22,7 +22,7 @@ internal static class TorchThreads
 {
     /// <summary>Multiply-adds per thread per optimisation step below which another thread costs more (a barrier, and a
     /// whole time slice when the machine is busy) than it saves. Measured on 2 cores: see docs/performance.md.</summary>
-    internal const long MultiplyAddsPerThread = 2L * 1024 * 1024;
+    internal const long MultiplyAddsPerThread = 32L * 1024 * 1024;
 
     internal const string WaitPolicyVariable = "OMP_WAIT_POLICY";
 

@@ -62,7 +62,7 @@ public sealed class UuTrainerOptions
     public string Device { get; set; } = "cpu";
 
     /// <summary>libtorch's intra-op threads while training and scoring. 0 chooses from the work: one thread per
-    /// 2 Mi multiply-adds of a step's forward pass (batch x folds trained together x the scorer's multiply-adds per item),
+    /// 32 Mi multiply-adds of a step's forward pass (batch x folds trained together x the scorer's multiply-adds per item),
     /// at least 1 and at most <see cref="Environment.ProcessorCount"/>; so the linear head and small MLP batches get one
     /// thread, whose speed does not collapse when other processes share the cores. Results are bit-for-bit reproducible for
     /// a fixed seed at a given thread count; the automatic count depends only on the options, the feature dimension and
