@@ -5,8 +5,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace UuLearning;
 
@@ -335,81 +333,30 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         }
     }
 
-    private ResiliencePipeline<PseudoLabelResult> BuildPipeline(ChatClientPseudoLabelerOptions options)
-    {
-        var maxRetryAfter = options.MaxRetryAfter;
-        var timeProvider = _timeProvider;
-        var builder = new ResiliencePipelineBuilder<PseudoLabelResult> { TimeProvider = timeProvider };
-        if (options.MaxRetryAttempts > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<PseudoLabelResult>
+    private ResiliencePipeline<PseudoLabelResult> BuildPipeline(ChatClientPseudoLabelerOptions options) =>
+        LabelingPipeline.Build<PseudoLabelResult>(
+            new LabelingRetrySettings(options.MaxRetryAttempts, options.RetryBaseDelay, options.RetryMaxDelay, options.MaxRetryAfter,
+                options.UseJitter, options.AttemptTimeout),
+            _timeProvider, _logger,
+            onRetry: (context, cause) =>
             {
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = options.RetryMaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = options.UseJitter,
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } e
-                    && !args.Context.CancellationToken.IsCancellationRequested
-                    && FailureClassifier.Classify(e, args.Context.CancellationToken) is FailureKind.Transient or FailureKind.Malformed),
-                DelayGenerator = args =>
+                if (context.Properties.TryGetValue(s_runKey, out var run))
                 {
-                    TimeSpan? retryAfter = args.Outcome.Exception is { } e ? FailureClassifier.GetRetryAfter(e, timeProvider) : null;
-                    return ValueTask.FromResult(retryAfter is TimeSpan d ? (d > maxRetryAfter ? maxRetryAfter : d) : (TimeSpan?)null);
-                },
-                OnRetry = args =>
-                {
-                    if (args.Outcome.Exception is { } e && args.Context.Properties.TryGetValue(s_runKey, out var run))
-                    {
-                        run.CountRetry(FailureClassifier.CauseOf(e));
-                    }
-                    _logger.LogWarning("Transient failure ({Error}); retry {Attempt} in {Delay}.",
-                        args.Outcome.Exception is { } ex ? FailureClassifier.OneLine(ex) : null, args.AttemptNumber + 1, args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            Timeout = options.AttemptTimeout,
-            OnTimeout = args =>
+                    run.CountRetry(cause);
+                }
+            },
+            onTimeout: context =>
             {
-                if (args.Context.Properties.TryGetValue(s_runKey, out var run))
+                if (context.Properties.TryGetValue(s_runKey, out var run))
                 {
                     run.CountTimeout();
                 }
-                return ValueTask.CompletedTask;
-            },
-        });
-        return builder.Build();
-    }
+            });
 
-    private string DescribePermanentFailure(LabelingItem item, Exception exception)
-    {
-        string status = FailureClassifier.TryGetStatus(exception, out int code) ? $"HTTP {code}" : exception.GetType().Name;
-        string advice = code switch
-        {
-            401 or 403 => "Check the API key (or token) and that it may use this model.",
-            404 => "Check the endpoint URL and the model name.",
-            400 => _structured
-                ? "Check the model name and the chat options. If the provider does not support JSON-schema responses, set UseStructuredOutput = false."
-                : "Check the model name and the chat options.",
-            _ => "The request is not acceptable to this endpoint; check its configuration.",
-        };
-        string resume = _store is null
-            ? "No store is configured, so a rerun will ask again for every item."
-            : "Answers received so far are in the store; a rerun with the same settings will not pay for them again.";
-        return $"The chat endpoint rejected the request for item '{item.Id}' permanently ({status}: {FailureClassifier.OneLine(exception)}). {advice} The run was stopped. {resume}";
-    }
+    private string DescribePermanentFailure(LabelingItem item, Exception exception) =>
+        LabelingPipeline.DescribePermanentFailure(item.Id, exception, _structured, _store is not null);
 
-    private string DescribeUnreachable(Exception exception)
-    {
-        string resume = _store is null
-            ? "No store is configured, so a rerun will ask again for every item."
-            : "Answers received so far are in the store; a rerun with the same settings will not pay for them again.";
-        return $"The chat endpoint cannot be reached ({FailureClassifier.OneLine(exception)}). Check the endpoint URL, that the server is running, and the network (DNS, proxy, TLS certificate). The run was stopped. {resume}";
-    }
+    private string DescribeUnreachable(Exception exception) => LabelingPipeline.DescribeUnreachable(exception, _store is not null);
 
     internal static void Validate(ChatClientPseudoLabelerOptions options) => UuLearning.DependencyInjection.ChatClientPseudoLabelerOptionsValidator.Instance.ThrowIfInvalid(options);
 
