@@ -27,7 +27,7 @@ namespace UuLearning;
 /// <see cref="LabelingOutcome.Failed"/> (class -1, the error kept). A permanent failure (HTTP 400, 401, 403, 404 ...) or
 /// an unreachable endpoint stops the run with an <see cref="InvalidOperationException"/> saying what to fix.
 /// </para>
-/// <para>Thread safety: <see cref="LabelAsync"/> may be called concurrently. The labeler does not own the chat client.</para>
+/// <para>Thread safety: <see cref="LabelAsync(IReadOnlyList{LabelingItem}, CancellationToken)"/> may be called concurrently; each call is a separate run. The labeler does not own the chat client or the store.</para>
 /// </remarks>
 public sealed class ChatClientClassLabeler
 {
@@ -40,6 +40,11 @@ public sealed class ChatClientClassLabeler
     private readonly ChatOptions? _chatOptions;
     private readonly ChatResponseFormat? _responseFormat;
     private readonly int _maxConcurrency;
+    private readonly IAnnotationStore? _store;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Carries the run's counters to the retry and timeout callbacks of the shared pipeline.</summary>
+    private static readonly ResiliencePropertyKey<LabelingRun> s_runKey = new("UuLearning.ClassLabelingRun");
 
     /// <summary>Creates a labeler over <paramref name="chatClient"/>.</summary>
     /// <param name="chatClient">The chat client to ask. Not owned.</param>
@@ -66,44 +71,122 @@ public sealed class ChatClientClassLabeler
         _responseFormat = options.UseStructuredOutput ? ChatResponseFormat.ForJsonSchema(Schema(_classNames), "class_label",
             "The class chosen for the text, or \"unsure\".") : null;
         _maxConcurrency = options.MaxConcurrency;
+        _store = options.Store;
+        _timeProvider = options.TimeProvider;
+        ModelId = _chatOptions?.ModelId ?? chatClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? string.Empty;
+        KeySpace = LabelingKeySpace.Compute(writer =>
+        {
+            writer.WriteNumber("version", 1);
+            writer.WriteString("kind", "classes");
+            writer.WriteString("system", _systemPrompt);
+            writer.WriteString("user", _userTemplate);
+            writer.WriteStartArray("classes");
+            foreach (string name in _classNames)
+            {
+                writer.WriteStringValue(name);
+            }
+            writer.WriteEndArray();
+            writer.WriteString("model", ModelId);
+            writer.WriteBoolean("structured", options.UseStructuredOutput);
+        }, _chatOptions);
         _pipeline = LabelingPipeline.Build<ClassLabelResult>(
             new LabelingRetrySettings(options.MaxRetryAttempts, options.RetryBaseDelay, options.RetryMaxDelay, options.MaxRetryAfter,
                 options.UseJitter, options.AttemptTimeout),
-            options.TimeProvider, _logger);
+            options.TimeProvider, _logger,
+            onRetry: (context, cause) =>
+            {
+                if (context.Properties.TryGetValue(s_runKey, out var run))
+                {
+                    run.CountRetry(cause);
+                }
+            },
+            onTimeout: context =>
+            {
+                if (context.Properties.TryGetValue(s_runKey, out var run))
+                {
+                    run.CountTimeout();
+                }
+            });
     }
 
     /// <summary>The class names, trimmed, in the order of the class indices.</summary>
     public IReadOnlyList<string> ClassNames => _classNames;
 
-    /// <summary>Labels a list of items.</summary>
-    /// <param name="items">The items to label. Their ids must be unique.</param>
-    /// <param name="cancellationToken">Cancels the run.</param>
-    /// <returns>One result per item, in the order of <paramref name="items"/>.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="items"/> is null or holds a null item, id or text.</exception>
-    /// <exception cref="ArgumentException">Two items share an id.</exception>
-    /// <exception cref="InvalidOperationException">The endpoint rejected a request permanently (for example HTTP 401 or
-    /// 400) or cannot be reached; the message says what to check.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public async Task<IReadOnlyList<ClassLabelResult>> LabelAsync(IReadOnlyList<LabelingItem> items, CancellationToken cancellationToken = default)
+    /// <summary>The model id that is part of <see cref="KeySpace"/> (from the chat options, else the client's metadata; empty when unknown).</summary>
+    public string ModelId { get; }
+
+    /// <summary>The key space of this labeler's answers in the store: a hash of the rendered prompt, the class names,
+    /// the model id, the answer-shaping chat options and the structured-output setting.</summary>
+    public string KeySpace { get; }
+
+    /// <summary>Labels a list of items among the classes.</summary>
+    /// <inheritdoc cref="ChatClientPseudoLabeler.LabelAsync(IReadOnlyList{LabelingItem}, IProgress{LabelingProgress}, CancellationToken)"/>
+    public Task<IReadOnlyList<ClassLabelResult>> LabelAsync(IReadOnlyList<LabelingItem> items, CancellationToken cancellationToken = default) =>
+        LabelAsync(items, progress: null, cancellationToken);
+
+    /// <summary>Labels a list of items among the classes, reporting progress after each item.</summary>
+    /// <inheritdoc cref="ChatClientPseudoLabeler.LabelAsync(IReadOnlyList{LabelingItem}, IProgress{LabelingProgress}, CancellationToken)"/>
+    public async Task<IReadOnlyList<ClassLabelResult>> LabelAsync(
+        IReadOnlyList<LabelingItem> items, IProgress<LabelingProgress>? progress, CancellationToken cancellationToken = default)
     {
         LabelingInput.Validate(items);
-        var results = new ClassLabelResult[items.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), parallel, async (index, token) =>
-            results[index] = await LabelOneAsync(items[index], token).ConfigureAwait(false)).ConfigureAwait(false);
-        _logger.LogInformation("Labeled {Total} items among {Classes} classes: {Labeled} labeled, {Abstained} abstained, {Failed} failed.",
-            items.Count, _classNames.Length, results.Count(r => r.Outcome == LabelingOutcome.Labeled),
-            results.Count(r => r.Outcome == LabelingOutcome.Abstained), results.Count(r => r.Outcome == LabelingOutcome.Failed));
+        var run = new LabelingRun(items.Count, progress, _timeProvider);
+        var results = await run.RunAsync(items, _store, KeySpace, _maxConcurrency,
+            fromStore: FromStore,
+            toStore: ToStore,
+            describe: result => (result.Outcome == LabelingOutcome.Failed, result.ClassIndex == ClassLabelResult.Abstained, result.InputTokens, result.OutputTokens),
+            labelOne: (item, token) => LabelOneAsync(item, run, token),
+            onStart: (stored, pending) => _logger.LogInformation("Labeling {Total} items among {Classes} classes with model '{Model}' (key space {KeySpace}): {Stored} from the store, {Pending} to ask.",
+                items.Count, _classNames.Length, ModelId, KeySpace, stored, pending),
+            cancellationToken).ConfigureAwait(false);
+
+        var final = run.Snapshot();
+        _logger.LogInformation("Labeled {Total} items among {Classes} classes: {Labeled} labeled, {Abstained} abstained, {Failed} failed, {FromStore} from the store; {Calls} calls ({Retries} retries); {InputTokens} input and {OutputTokens} output tokens.",
+            final.Total, _classNames.Length, final.Labeled, final.Abstained, final.Failed, final.FromStore, final.Calls, final.Retries.Total,
+            final.InputTokens, final.OutputTokens);
         return results;
     }
 
-    private async Task<ClassLabelResult> LabelOneAsync(LabelingItem item, CancellationToken cancellationToken)
+    /// <summary>An answer as the store keeps it: the binary label field is left abstained (0) and the class is read
+    /// again from the raw answer on load (the class names are part of <see cref="KeySpace"/>, so the reading is the same).</summary>
+    private static PseudoLabelResult ToStore(ClassLabelResult result) => new(result.Id, PseudoLabel.Abstained)
     {
+        Outcome = result.Outcome,
+        RawAnswer = result.RawAnswer,
+        InputTokens = result.InputTokens,
+        OutputTokens = result.OutputTokens,
+    };
+
+    /// <summary>A stored answer read back, or null when it cannot be read as a class (then the item is asked again).</summary>
+    private ClassLabelResult? FromStore(PseudoLabelResult annotation)
+    {
+        int index;
+        try
+        {
+            index = Parse(annotation.RawAnswer, _classNames);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        return new ClassLabelResult(annotation.Id, index)
+        {
+            Outcome = index == ClassLabelResult.Abstained ? LabelingOutcome.Abstained : LabelingOutcome.Labeled,
+            RawAnswer = annotation.RawAnswer,
+            InputTokens = annotation.InputTokens,
+            OutputTokens = annotation.OutputTokens,
+        };
+    }
+
+    private async Task<ClassLabelResult> LabelOneAsync(LabelingItem item, LabelingRun run, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(s_runKey, run);
         try
         {
             return await _pipeline.ExecuteAsync(
-                static async (state, token) => await state.self.AskAsync(state.item, token).ConfigureAwait(false),
-                (self: this, item), cancellationToken).ConfigureAwait(false);
+                static async (ctx, state) => await state.self.AskAsync(state.item, state.run, ctx.CancellationToken).ConfigureAwait(false),
+                context, (self: this, item, run)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -112,11 +195,11 @@ public sealed class ChatClientClassLabeler
             if (kind == FailureKind.Permanent)
             {
                 throw new InvalidOperationException(
-                    LabelingPipeline.DescribePermanentFailure(item.Id, ex, _responseFormat is not null, hasStore: false), ex);
+                    LabelingPipeline.DescribePermanentFailure(item.Id, ex, _responseFormat is not null, hasStore: _store is not null), ex);
             }
             if (kind == FailureKind.Unreachable)
             {
-                throw new InvalidOperationException(LabelingPipeline.DescribeUnreachable(ex, hasStore: false), ex);
+                throw new InvalidOperationException(LabelingPipeline.DescribeUnreachable(ex, hasStore: _store is not null), ex);
             }
             _logger.LogWarning(ex, "No answer for item '{Id}' ({Kind}); it is abstained.", item.Id, kind);
             return new ClassLabelResult(item.Id, ClassLabelResult.Abstained)
@@ -125,10 +208,15 @@ public sealed class ChatClientClassLabeler
                 Error = $"{ex.GetType().Name}: {FailureClassifier.OneLine(ex)}",
             };
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
-    private async Task<ClassLabelResult> AskAsync(LabelingItem item, CancellationToken cancellationToken)
+    private async Task<ClassLabelResult> AskAsync(LabelingItem item, LabelingRun run, CancellationToken cancellationToken)
     {
+        run.CountCall();
         var messages = new List<ChatMessage>(2)
         {
             new(ChatRole.System, _systemPrompt),

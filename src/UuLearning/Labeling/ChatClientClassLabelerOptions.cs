@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 
 namespace UuLearning;
 
-/// <summary>Settings for <see cref="ChatClientClassLabeler"/>: the task, the K class names, the prompt, concurrency and retries.</summary>
+/// <summary>Settings for <see cref="ChatClientClassLabeler"/>: the task, the K class names, the prompt, concurrency, retries and the store.</summary>
 /// <remarks>
 /// Validated once, when a <see cref="ChatClientClassLabeler"/> is created; later changes to this object do not affect
 /// an existing labeler. Not thread-safe while being changed.
@@ -84,4 +84,9 @@ public sealed class ChatClientClassLabelerOptions
     /// <summary>The clock for attempt timeouts, backoff and Retry-After waits.</summary>
     /// <value>Default: <see cref="TimeProvider.System"/>. Tests pass a fake one to drive time without waiting.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where answers are recorded as they arrive, so that a rerun skips them (see <see cref="JsonlAnnotationStore"/>;
+    /// a K-class answer is stored with its raw answer, from which the class is read again).</summary>
+    /// <value>Default: <see langword="null"/> (nothing is recorded; a rerun pays again). The labeler does not own the store.</value>
+    public IAnnotationStore? Store { get; set; }
 }

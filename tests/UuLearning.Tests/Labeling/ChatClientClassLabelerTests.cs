@@ -140,6 +140,65 @@ public sealed class ChatClientClassLabelerTests
     }
 
     [Fact]
+    public async Task LabelAsync_WithStore_SecondRunAsksNothingAndGetsTheSameClasses()
+    {
+        string directory = Directory.CreateTempSubdirectory("uulearning-classes-").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "store.jsonl");
+            using var client = new TestChatClient
+            {
+                GetResponseAsyncCallback = (messages, _, _) => Task.FromResult(TestChatClient.Answer(
+                    TestChatClient.ItemText(messages) == "hmm" ? "{\"label\":\"unsure\"}" : $"{{\"label\":\"{TestChatClient.ItemText(messages)}\"}}",
+                    inputTokens: 30, outputTokens: 5)),
+            };
+            var items = Items("right", "hmm", "left");
+            IReadOnlyList<ClassLabelResult> first;
+            using (var store = new JsonlAnnotationStore(path))
+            {
+                var options = Options();
+                options.Store = store;
+                first = await new ChatClientClassLabeler(client, options).LabelAsync(items);
+            }
+            Assert.Equal(3, client.Calls);
+
+            LabelingProgress? last = null;
+            IReadOnlyList<ClassLabelResult> second;
+            using (var store = new JsonlAnnotationStore(path))
+            {
+                var options = Options();
+                options.Store = store;
+                second = await new ChatClientClassLabeler(client, options).LabelAsync(items, new Progress(p => last = p));
+            }
+
+            Assert.Equal(3, client.Calls); // nothing asked again
+            Assert.Equal([2, ClassLabelResult.Abstained, 0], second.Select(r => r.ClassIndex));
+            Assert.Equal(first, second);
+            Assert.Equal((3, 2, 1, 0L), (last!.FromStore, last.Labeled, last.Abstained, last.Calls));
+
+            // Other class names are another key space: the stored answers are not reused.
+            using (var store = new JsonlAnnotationStore(path))
+            {
+                var options = Options();
+                options.ClassNames.Add("hmm");
+                options.Store = store;
+                _ = await new ChatClientClassLabeler(client, options).LabelAsync(items);
+                Assert.Equal(6, client.Calls);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Reports on the calling thread (no synchronization context hop), so the last report is seen before the run returns.</summary>
+    private sealed class Progress(Action<LabelingProgress> report) : IProgress<LabelingProgress>
+    {
+        public void Report(LabelingProgress value) => report(value);
+    }
+
+    [Fact]
     public void Constructor_BadClassNames_ThrowNamingTheProperty()
     {
         using var client = new TestChatClient();
