@@ -253,6 +253,11 @@ internal sealed class CliApp
             {
                 throw new CliException("No model: pass --model or set UULEARNING_MODEL.", ExitCodes.UsageError);
             }
+            if (parse.GetValue(annotateClasses) is not null
+                && (parse.GetResult(positive) is { Implicit: false } || parse.GetResult(negative) is { Implicit: false }))
+            {
+                throw new CliException("--classes names every class; do not combine it with --positive/--negative.", ExitCodes.UsageError);
+            }
             var settings = new AnnotateSettings
             {
                 Input = inputPath,

@@ -97,7 +97,7 @@ public sealed class AnnotateCommandTests : TempFolderTest
     }
 
     [Fact]
-    public async Task Annotate_ClassesRepeated_IsAUsageErrorNamingClasses()
+    public async Task Annotate_ClassesRepeatedOrWithPositive_IsAUsageError()
     {
         Data.WriteCsv(PathOf("data.csv"));
         var run = await CliRun.RunAsync(null,
@@ -105,6 +105,11 @@ public sealed class AnnotateCommandTests : TempFolderTest
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--classes", run.Error, StringComparison.Ordinal);
         Assert.Contains("ClassNames[2]", run.Error, StringComparison.Ordinal);
+
+        var both = await CliRun.RunAsync(null,
+            ["annotate", "--input", PathOf("data.csv"), "--instruction", "Which?", "--classes", "a,b,c", "--positive", "a", "--model", "m", "--endpoint", "http://127.0.0.1:9/v1"]);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("do not combine it with --positive/--negative", both.Error, StringComparison.Ordinal);
     }
 
     [Fact]
