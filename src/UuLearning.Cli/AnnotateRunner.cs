@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace UuLearning.Cli;
 
 /// <summary>Runs <c>uulearning annotate</c>: labels each text with a chat model through the library's
-/// <see cref="ChatClientPseudoLabeler"/>, keeping every answer in a JSONL store so a second run continues where the
+/// <see cref="ChatClientPseudoLabeler"/> (or <see cref="ChatClientClassLabeler"/> with <c>--classes</c>), keeping every answer in a JSONL store so a second run continues where the
 /// first stopped, and writes the input with the label column added (or replaced).</summary>
 internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error, ProgressDisplay display)
 {
@@ -65,29 +65,59 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error, Pro
         using var chatClient = new OpenAI.Chat.ChatClient(s.Model, new ApiKeyCredential(string.IsNullOrEmpty(s.ApiKey) ? "unused" : s.ApiKey), clientOptions)
             .AsIChatClient();
         using var store = new JsonlAnnotationStore(s.Store);
-        ChatClientPseudoLabeler labeler;
+        Func<IReadOnlyList<LabelingItem>, IProgress<LabelingProgress>, CancellationToken, Task<Answer[]>> label;
+        string[]? classNames = null;
         try
         {
-            labeler = new ChatClientPseudoLabeler(chatClient, new ChatClientPseudoLabelerOptions
+            if (s.Classes is { } given)
             {
-                Instruction = s.Instruction,
-                PositiveClassName = s.Positive,
-                NegativeClassName = s.Negative,
-                MaxConcurrency = s.Concurrency,
-                UseStructuredOutput = s.StructuredOutput,
-                MaxRetryAttempts = s.MaxRetries,
-                AttemptTimeout = TimeSpan.FromSeconds(s.TimeoutSeconds),
-                Store = store,
-            });
+                var classOptions = new ChatClientClassLabelerOptions
+                {
+                    Instruction = s.Instruction,
+                    MaxConcurrency = s.Concurrency,
+                    UseStructuredOutput = s.StructuredOutput,
+                    MaxRetryAttempts = s.MaxRetries,
+                    AttemptTimeout = TimeSpan.FromSeconds(s.TimeoutSeconds),
+                    Store = store,
+                };
+                foreach (string name in given.Split(',', StringSplitOptions.TrimEntries))
+                {
+                    classOptions.ClassNames.Add(name);
+                }
+                var classLabeler = new ChatClientClassLabeler(chatClient, classOptions);
+                string[] names = [.. classLabeler.ClassNames];
+                classNames = names;
+                label = async (items, progress, token) => (await classLabeler.LabelAsync(items, progress, token).ConfigureAwait(false))
+                    .Select(r => new Answer(r.Id, r.ClassIndex < 0 ? string.Empty : names[r.ClassIndex], r.Outcome, r.Error, r.InputTokens, r.OutputTokens))
+                    .ToArray();
+            }
+            else
+            {
+                var labeler = new ChatClientPseudoLabeler(chatClient, new ChatClientPseudoLabelerOptions
+                {
+                    Instruction = s.Instruction,
+                    PositiveClassName = s.Positive,
+                    NegativeClassName = s.Negative,
+                    MaxConcurrency = s.Concurrency,
+                    UseStructuredOutput = s.StructuredOutput,
+                    MaxRetryAttempts = s.MaxRetries,
+                    AttemptTimeout = TimeSpan.FromSeconds(s.TimeoutSeconds),
+                    Store = store,
+                });
+                label = async (items, progress, token) => (await labeler.LabelAsync(items, progress, token).ConfigureAwait(false))
+                    .Select(r => new Answer(r.Id, r.Label switch { PseudoLabel.Positive => "1", PseudoLabel.Negative => "0", _ => string.Empty },
+                        r.Outcome, r.Error, r.InputTokens, r.OutputTokens))
+                    .ToArray();
+            }
         }
         catch (ArgumentException ex)
         {
-            throw new CliException(ex.Message.Split('\n')[0], ExitCodes.UsageError);
+            throw new CliException((s.Classes is null ? "" : "--classes: ") + ex.Message.Split('\n')[0], ExitCodes.UsageError);
         }
 
         var allItems = ids.Select((id, i) => new LabelingItem(id, table.Rows[i][textColumn])).ToArray();
         var items = s.DryRun ? Spread(allItems, s.DryRunItems) : allItems;
-        IReadOnlyList<PseudoLabelResult> results = [];
+        IReadOnlyList<Answer> results = [];
         LabelingProgress? last = null;
         await display.RunAsync(async addTask =>
             {
@@ -99,7 +129,7 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error, Pro
                 });
                 try
                 {
-                    results = await labeler.LabelAsync(items, progress, cancellationToken).ConfigureAwait(false);
+                    results = await label(items, progress, cancellationToken).ConfigureAwait(false);
                 }
                 catch (InvalidOperationException ex)
                 {
@@ -134,33 +164,40 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error, Pro
             csv.WriteRecord(labelIndex < 0 ? [.. table.Header, s.LabelColumn] : [.. table.Header]);
             for (int r = 0; r < table.Count; r++)
             {
-                string label = results[r].Label switch
-                {
-                    PseudoLabel.Positive => "1",
-                    PseudoLabel.Negative => "0",
-                    _ => string.Empty,
-                };
-                string[] row = labelIndex < 0 ? [.. table.Rows[r], label] : [.. table.Rows[r]];
+                string cell = results[r].Cell;
+                string[] row = labelIndex < 0 ? [.. table.Rows[r], cell] : [.. table.Rows[r]];
                 if (labelIndex >= 0)
                 {
-                    row[labelIndex] = label;
+                    row[labelIndex] = cell;
                 }
                 csv.WriteRecord(row);
             }
             csv.Flush();
         });
 
-        int positive = results.Count(r => r.Label == PseudoLabel.Positive);
-        int negative = results.Count(r => r.Label == PseudoLabel.Negative);
+        string counts;
+        int abstained;
+        if (classNames is not null)
+        {
+            counts = string.Join(", ", classNames.Select(c => string.Create(CultureInfo.InvariantCulture, $"{results.Count(r => r.Cell == c)} {c}")));
+            abstained = results.Count(r => r.Cell.Length == 0);
+        }
+        else
+        {
+            int positive = results.Count(r => r.Cell == "1");
+            int negative = results.Count(r => r.Cell == "0");
+            counts = string.Create(CultureInfo.InvariantCulture, $"{positive} {s.Positive} (1), {negative} {s.Negative} (0)");
+            abstained = items.Length - positive - negative;
+        }
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{items.Length} texts: {positive} {s.Positive} (1), {negative} {s.Negative} (0), {items.Length - positive - negative} abstained (empty), of which {failed} failed; {last?.FromStore ?? 0} taken from the store.")));
+            $"{items.Length} texts: {counts}, {abstained} abstained (empty), of which {failed} failed; {last?.FromStore ?? 0} taken from the store.")));
         WriteLines(usage);
         console.MarkupLine(Markup.Escape($"Wrote {s.Output} (column '{s.LabelColumn}'); answers kept in {s.Store}."));
         return failed > 0 ? ReportFailures(results, failed, items.Length) : ExitCodes.Success;
     }
 
     /// <summary>Lists the failed ids on stderr (through the exception-free path: the output was written) and returns the partial-failure code.</summary>
-    private int ReportFailures(IReadOnlyList<PseudoLabelResult> results, int failed, int total)
+    private int ReportFailures(IReadOnlyList<Answer> results, int failed, int total)
     {
         var ids = results.Where(r => r.Outcome == LabelingOutcome.Failed).Select(r => r.Id);
         string cause = results.First(r => r.Outcome == LabelingOutcome.Failed).Error ?? "no answer";
@@ -170,7 +207,7 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error, Pro
 
     /// <summary>What the run cost, in short lines (each fits the console): requests, answers, retries by cause,
     /// timed-out attempts; tokens this run and for all the texts (the store keeps them per answer); cost with prices.</summary>
-    private static string[] Usage(AnnotateSettings s, LabelingProgress? p, long requests, IReadOnlyList<PseudoLabelResult> results)
+    private static string[] Usage(AnnotateSettings s, LabelingProgress? p, long requests, IReadOnlyList<Answer> results)
     {
         var r = p?.Retries ?? new LabelingRetries(0, 0, 0, 0, 0);
         long inputThisRun = p?.InputTokens ?? 0;
@@ -203,7 +240,7 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error, Pro
     }
 
     /// <summary>The dry run's estimate for the whole file, from the tokens of the labeled sample.</summary>
-    private static string[] Estimate(AnnotateSettings s, IReadOnlyList<PseudoLabelResult> sample, int total)
+    private static string[] Estimate(AnnotateSettings s, IReadOnlyList<Answer> sample, int total)
     {
         var answered = sample.Where(r => r.InputTokens is not null || r.OutputTokens is not null).ToList();
         if (answered.Count == 0)
@@ -234,4 +271,8 @@ internal sealed class AnnotateRunner(IAnsiConsole console, TextWriter error, Pro
     /// <summary>An exception's message on one line, never cut.</summary>
     private static string FailureText(Exception exception) =>
         string.Join(' ', exception.Message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>One text's answer as the output needs it: the label cell (1/0 or a class name; empty when abstained or
+    /// failed) and the audit fields of either labeler's result.</summary>
+    private sealed record Answer(string Id, string Cell, LabelingOutcome Outcome, string? Error, long? InputTokens, long? OutputTokens);
 }

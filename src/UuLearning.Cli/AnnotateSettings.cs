@@ -24,6 +24,9 @@ internal sealed record AnnotateSettings
 
     public string Negative { get; init; } = "negative";
 
+    /// <summary>Comma-separated class names (<c>--classes</c>): a K-class run writing class names; null for a binary run.</summary>
+    public string? Classes { get; init; }
+
     public string? Endpoint { get; init; }
 
     public required string Model { get; init; }

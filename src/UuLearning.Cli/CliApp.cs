@@ -218,6 +218,7 @@ internal sealed class CliApp
         var instruction = new Option<string>("--instruction") { Description = "The task for the model, e.g. \"Is this comment spam?\".", Required = true };
         var positive = new Option<string>("--positive") { Description = "The positive class name the model answers with.", DefaultValueFactory = _ => "positive" };
         var negative = new Option<string>("--negative") { Description = "The negative class name the model answers with.", DefaultValueFactory = _ => "negative" };
+        var annotateClasses = new Option<string?>("--classes") { Description = "K classes: the class names, comma-separated (for example left,center,right); the label column gets the class name (empty when the model abstained or failed). Replaces --positive/--negative." };
         var endpoint = new Option<string?>("--endpoint") { Description = "OpenAI-compatible base URL (e.g. http://localhost:11434/v1 for Ollama). Default: $UULEARNING_ENDPOINT, $OPENAI_BASE_URL, else api.openai.com." };
         var model = new Option<string?>("--model") { Description = "The model name. Default: $UULEARNING_MODEL." };
         var apiKey = new Option<string?>("--api-key") { Description = "The API key. Default: $UULEARNING_API_KEY, $OPENAI_API_KEY (local servers need none)." };
@@ -232,7 +233,7 @@ internal sealed class CliApp
 
         var command = new Command("annotate", "Label the texts of a CSV with an LLM through an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM); resumable.")
         {
-            input, text, id, label, output, store, instruction, positive, negative, endpoint, model, apiKey, concurrency, plain,
+            input, text, id, label, output, store, instruction, positive, negative, annotateClasses, endpoint, model, apiKey, concurrency, plain,
             maxRetries, timeout, priceInput, priceOutput, dryRun, dryRunItems,
         };
         var lossyUtf8 = LossyUtf8Option();
@@ -252,6 +253,11 @@ internal sealed class CliApp
             {
                 throw new CliException("No model: pass --model or set UULEARNING_MODEL.", ExitCodes.UsageError);
             }
+            if (parse.GetValue(annotateClasses) is not null
+                && (parse.GetResult(positive) is { Implicit: false } || parse.GetResult(negative) is { Implicit: false }))
+            {
+                throw new CliException("--classes names every class; do not combine it with --positive/--negative.", ExitCodes.UsageError);
+            }
             var settings = new AnnotateSettings
             {
                 Input = inputPath,
@@ -264,6 +270,7 @@ internal sealed class CliApp
                 Instruction = parse.GetRequiredValue(instruction),
                 Positive = parse.GetRequiredValue(positive),
                 Negative = parse.GetRequiredValue(negative),
+                Classes = parse.GetValue(annotateClasses),
                 Endpoint = parse.GetValue(endpoint) ?? NonEmpty(_environment("UULEARNING_ENDPOINT")) ?? NonEmpty(_environment("OPENAI_BASE_URL")),
                 Model = modelName,
                 ApiKey = parse.GetValue(apiKey) ?? NonEmpty(_environment("UULEARNING_API_KEY")) ?? NonEmpty(_environment("OPENAI_API_KEY")),

@@ -54,6 +54,65 @@ public sealed class AnnotateCommandTests : TempFolderTest
     }
 
     [Fact]
+    public async Task Annotate_Classes_WritesClassNamesAbstainsOnUnsureAndResumesFromTheStore()
+    {
+        Data.WriteCsv(PathOf("data.csv"));
+        string[] args =
+        [
+            "annotate", "--input", PathOf("data.csv"), "--instruction", "What kind of comment is this?", "--classes", "spam, ham ,promo",
+            "--model", "m", "--concurrency", "1", "--output", PathOf("labeled.csv"),
+        ];
+        string unsureText = Data.Texts[0];
+        string Reply(string text) => text == unsureText ? "{\"label\":\"unsure\"}" : $"{{\"label\":\"{Truth(text).ToUpperInvariant()}\"}}";
+
+        // First run: the endpoint rejects the key after four answers.
+        int answered = 0;
+        await using (var broken = new LoopbackOpenAIServer((text, _, _) => Interlocked.Increment(ref answered) <= 4
+            ? new LoopbackReply(Content: Reply(text))
+            : new LoopbackReply(401)))
+        {
+            var first = await CliRun.RunAsync(null, [.. args, "--endpoint", broken.Endpoint.ToString()]);
+            Assert.Equal(1, first.ExitCode);
+            Assert.False(File.Exists(PathOf("labeled.csv")));
+        }
+
+        await using var healthy = new LoopbackOpenAIServer((text, _, _) => new LoopbackReply(Content: Reply(text)));
+        var second = await CliRun.RunAsync(null, [.. args, "--endpoint", healthy.Endpoint.ToString()]);
+
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Equal(Data.Texts.Length - 4, healthy.Requests.Count);
+        Assert.Contains("4 taken from the store", second.Output, StringComparison.Ordinal);
+        Assert.All(healthy.Requests, r =>
+        {
+            using var format = System.Text.Json.JsonDocument.Parse(r.ResponseFormat!);
+            var names = format.RootElement.GetProperty("json_schema").GetProperty("schema").GetProperty("properties").GetProperty("label").GetProperty("enum");
+            Assert.Equal(["spam", "ham", "promo", "unsure"], names.EnumerateArray().Select(e => e.GetString()));
+        });
+        var rows = TestData.ParseCsv(PathOf("labeled.csv"));
+        Assert.Equal(["id", "text", "gold", "llm_label"], rows[0]);
+        for (int i = 0; i < Data.Texts.Length; i++)
+        {
+            Assert.Equal(i == 0 ? string.Empty : Truth(Data.Texts[i]), rows[i + 1][3]);
+        }
+    }
+
+    [Fact]
+    public async Task Annotate_ClassesRepeatedOrWithPositive_IsAUsageError()
+    {
+        Data.WriteCsv(PathOf("data.csv"));
+        var run = await CliRun.RunAsync(null,
+            ["annotate", "--input", PathOf("data.csv"), "--instruction", "Which?", "--classes", "a,b,A", "--model", "m", "--endpoint", "http://127.0.0.1:9/v1"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--classes", run.Error, StringComparison.Ordinal);
+        Assert.Contains("ClassNames[2]", run.Error, StringComparison.Ordinal);
+
+        var both = await CliRun.RunAsync(null,
+            ["annotate", "--input", PathOf("data.csv"), "--instruction", "Which?", "--classes", "a,b,c", "--positive", "a", "--model", "m", "--endpoint", "http://127.0.0.1:9/v1"]);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("do not combine it with --positive/--negative", both.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Annotate_NewColumnName_AddedNextToTheInputColumns()
     {
         Data.WriteCsv(PathOf("data.csv"));

@@ -26,12 +26,10 @@ internal sealed class ChatClientPseudoLabelerOptionsValidator : OptionsValidator
             yield return Require(example?.Text is not null && example.Label != PseudoLabel.Abstained && Enum.IsDefined(example.Label),
                 $"{nameof(options.Examples)}[{i}]", example, "is null, has no text, or is not labeled Positive or Negative.", Invalid);
         }
-        yield return Range(nameof(options.MaxConcurrency), options.MaxConcurrency, 1, 1024);
-        yield return Range(nameof(options.MaxRetryAttempts), options.MaxRetryAttempts, 0, 100);
-        yield return Range(nameof(options.RetryBaseDelay), options.RetryBaseDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
-        yield return Range(nameof(options.RetryMaxDelay), options.RetryMaxDelay, options.RetryBaseDelay, TimeSpan.FromHours(1));
-        yield return Range(nameof(options.MaxRetryAfter), options.MaxRetryAfter, TimeSpan.Zero, TimeSpan.FromHours(1));
-        yield return Range(nameof(options.AttemptTimeout), options.AttemptTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(1));
-        yield return NotNull(nameof(options.TimeProvider), options.TimeProvider);
+        foreach (var violation in ChatLabelerRules(options.MaxConcurrency, options.MaxRetryAttempts, options.RetryBaseDelay,
+                     options.RetryMaxDelay, options.MaxRetryAfter, options.AttemptTimeout, options.TimeProvider))
+        {
+            yield return violation;
+        }
     }
 }

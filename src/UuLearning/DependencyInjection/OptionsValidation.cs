@@ -88,6 +88,19 @@ internal abstract class OptionsValidator<TOptions> : IValidateOptions<TOptions>
         where TEnum : struct, Enum =>
         Enum.IsDefined(value) ? null : OutOfRange(property, value, $"must be {string.Join(", ", Enum.GetNames<TEnum>())}.");
 
+    /// <summary>The concurrency, retry, timeout and clock rules shared by the chat labelers' options.</summary>
+    protected static IEnumerable<OptionsViolation?> ChatLabelerRules(int maxConcurrency, int maxRetryAttempts, TimeSpan retryBaseDelay,
+        TimeSpan retryMaxDelay, TimeSpan maxRetryAfter, TimeSpan attemptTimeout, TimeProvider? timeProvider)
+    {
+        yield return Range("MaxConcurrency", maxConcurrency, 1, 1024);
+        yield return Range("MaxRetryAttempts", maxRetryAttempts, 0, 100);
+        yield return Range("RetryBaseDelay", retryBaseDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
+        yield return Range("RetryMaxDelay", retryMaxDelay, retryBaseDelay, TimeSpan.FromHours(1));
+        yield return Range("MaxRetryAfter", maxRetryAfter, TimeSpan.Zero, TimeSpan.FromHours(1));
+        yield return Range("AttemptTimeout", attemptTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(1));
+        yield return NotNull("TimeProvider", timeProvider);
+    }
+
     /// <summary><paramref name="value"/> must not be null.</summary>
     protected static OptionsViolation? NotNull(string property, object? value) =>
         value is not null ? null : new OptionsViolation(property, null, $"{TypeName}.{property} must not be null.", OptionsViolationKind.Null);

@@ -1,12 +1,9 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace UuLearning;
 
@@ -46,7 +43,7 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
     private static readonly JsonSerializerOptions s_jsonOptions = new(AIJsonUtilities.DefaultOptions) { PropertyNameCaseInsensitive = true };
 
     /// <summary>Carries the run's counters to the retry and timeout callbacks of the shared pipeline.</summary>
-    private static readonly ResiliencePropertyKey<RunState> s_runKey = new("UuLearning.LabelingRun");
+    private static readonly ResiliencePropertyKey<LabelingRun> s_runKey = new("UuLearning.LabelingRun");
 
     private readonly IChatClient _chatClient;
     private readonly ILogger _logger;
@@ -127,49 +124,16 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         IReadOnlyList<LabelingItem> items, IProgress<LabelingProgress>? progress, CancellationToken cancellationToken = default)
     {
         LabelingInput.Validate(items);
-        var run = new RunState(items.Count, progress, _timeProvider);
-        var results = new PseudoLabelResult[items.Count];
+        var run = new LabelingRun(items.Count, progress, _timeProvider);
+        var results = await run.RunAsync(items, _store, KeySpace, _maxConcurrency,
+            fromStore: annotation => annotation,
+            toStore: result => result,
+            describe: result => (result.Outcome == LabelingOutcome.Failed, result.Label == PseudoLabel.Abstained, result.InputTokens, result.OutputTokens),
+            labelOne: (item, token) => LabelOneAsync(item, run, token),
+            onStart: (stored, pending) => _logger.LogInformation("Labeling {Total} items with model '{Model}' (key space {KeySpace}): {Stored} from the store, {Pending} to ask, {Concurrency} at a time.",
+                items.Count, ModelId, KeySpace, stored, pending, _maxConcurrency),
+            cancellationToken).ConfigureAwait(false);
 
-        IReadOnlyDictionary<string, PseudoLabelResult> stored = _store is null
-            ? new Dictionary<string, PseudoLabelResult>()
-            : await _store.LoadAsync(KeySpace, cancellationToken).ConfigureAwait(false);
-        var pending = new List<int>(items.Count);
-        for (int i = 0; i < items.Count; i++)
-        {
-            if (stored.TryGetValue(items[i].Id, out var annotation))
-            {
-                results[i] = annotation;
-                run.Count(annotation, fromStore: true);
-            }
-            else
-            {
-                pending.Add(i);
-            }
-        }
-        _logger.LogInformation("Labeling {Total} items with model '{Model}' (key space {KeySpace}): {Stored} from the store, {Pending} to ask, {Concurrency} at a time.",
-            items.Count, ModelId, KeySpace, items.Count - pending.Count, pending.Count, _maxConcurrency);
-        run.Report();
-
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _maxConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(pending, parallel, async (index, token) =>
-        {
-            var item = items[index];
-            var result = await LabelOneAsync(item, run, token).ConfigureAwait(false);
-            if (result.Outcome != LabelingOutcome.Failed)
-            {
-                run.CountAnswer(result);
-            }
-            if (_store is not null && result.Outcome != LabelingOutcome.Failed)
-            {
-                // Paid for: record it even if the run is being canceled.
-                await _store.AppendAsync(KeySpace, result, CancellationToken.None).ConfigureAwait(false);
-            }
-            results[index] = result;
-            run.Count(result, fromStore: false);
-            run.Report();
-        }).ConfigureAwait(false);
-
-        run.Report();
         var final = run.Snapshot();
         _logger.LogInformation("Labeled {Total} items: {Labeled} labeled, {Abstained} abstained, {Failed} failed, {FromStore} from the store; {Calls} calls ({Answers} answers, {Retries} retries, {TimedOut} timed out) in {Elapsed}; {InputTokens} input and {OutputTokens} output tokens.",
             final.Total, final.Labeled, final.Abstained, final.Failed, final.FromStore, final.Calls, final.Answers, final.Retries.Total, final.TimedOutAttempts,
@@ -177,7 +141,7 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         return results;
     }
 
-    private async Task<PseudoLabelResult> LabelOneAsync(LabelingItem item, RunState run, CancellationToken cancellationToken)
+    private async Task<PseudoLabelResult> LabelOneAsync(LabelingItem item, LabelingRun run, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(s_runKey, run);
@@ -214,7 +178,7 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         }
     }
 
-    private async Task<PseudoLabelResult> AskAsync(LabelingItem item, RunState run, CancellationToken cancellationToken)
+    private async Task<PseudoLabelResult> AskAsync(LabelingItem item, LabelingRun run, CancellationToken cancellationToken)
     {
         var messages = new List<ChatMessage>(_examples.Length + 2) { new(ChatRole.System, _systemPrompt) };
         messages.AddRange(_examples);
@@ -284,202 +248,47 @@ public sealed class ChatClientPseudoLabeler : IPseudoLabeler
         return sb.ToString();
     }
 
-    private string ComputeKeySpace(ChatClientPseudoLabelerOptions options)
+    private string ComputeKeySpace(ChatClientPseudoLabelerOptions options) => LabelingKeySpace.Compute(writer =>
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        writer.WriteNumber("version", 1);
+        writer.WriteString("system", _systemPrompt);
+        writer.WriteString("user", _userTemplate);
+        writer.WriteString("positive", _positive);
+        writer.WriteString("negative", _negative);
+        writer.WriteStartArray("examples");
+        foreach (var message in _examples)
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("version", 1);
-            writer.WriteString("system", _systemPrompt);
-            writer.WriteString("user", _userTemplate);
-            writer.WriteString("positive", _positive);
-            writer.WriteString("negative", _negative);
-            writer.WriteStartArray("examples");
-            foreach (var message in _examples)
-            {
-                writer.WriteStringValue(message.Role.Value + ":" + message.Text);
-            }
-            writer.WriteEndArray();
-            writer.WriteString("model", ModelId);
-            writer.WriteBoolean("structured", options.UseStructuredOutput);
-            var o = _chatOptions;
-            if (o is not null)
-            {
-                WriteOptional(writer, "temperature", o.Temperature);
-                WriteOptional(writer, "topP", o.TopP);
-                WriteOptional(writer, "topK", o.TopK);
-                WriteOptional(writer, "maxOutputTokens", o.MaxOutputTokens);
-                WriteOptional(writer, "seed", o.Seed);
-                WriteOptional(writer, "frequencyPenalty", o.FrequencyPenalty);
-                WriteOptional(writer, "presencePenalty", o.PresencePenalty);
-                if (o.Instructions is not null)
-                {
-                    writer.WriteString("instructions", o.Instructions);
-                }
-                if (o.StopSequences is { Count: > 0 } stops)
-                {
-                    writer.WriteString("stop", string.Join("\u001f", stops));
-                }
-            }
-            writer.WriteEndObject();
+            writer.WriteStringValue(message.Role.Value + ":" + message.Text);
         }
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan))[..16];
-    }
+        writer.WriteEndArray();
+        writer.WriteString("model", ModelId);
+        writer.WriteBoolean("structured", options.UseStructuredOutput);
+    }, _chatOptions);
 
-    private static void WriteOptional<T>(Utf8JsonWriter writer, string name, T? value) where T : struct
-    {
-        if (value is T v)
-        {
-            writer.WriteString(name, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture));
-        }
-    }
-
-    private ResiliencePipeline<PseudoLabelResult> BuildPipeline(ChatClientPseudoLabelerOptions options)
-    {
-        var maxRetryAfter = options.MaxRetryAfter;
-        var timeProvider = _timeProvider;
-        var builder = new ResiliencePipelineBuilder<PseudoLabelResult> { TimeProvider = timeProvider };
-        if (options.MaxRetryAttempts > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<PseudoLabelResult>
+    private ResiliencePipeline<PseudoLabelResult> BuildPipeline(ChatClientPseudoLabelerOptions options) =>
+        LabelingPipeline.Build<PseudoLabelResult>(
+            new LabelingRetrySettings(options.MaxRetryAttempts, options.RetryBaseDelay, options.RetryMaxDelay, options.MaxRetryAfter,
+                options.UseJitter, options.AttemptTimeout),
+            _timeProvider, _logger,
+            onRetry: (context, cause) =>
             {
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = options.RetryMaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = options.UseJitter,
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } e
-                    && !args.Context.CancellationToken.IsCancellationRequested
-                    && FailureClassifier.Classify(e, args.Context.CancellationToken) is FailureKind.Transient or FailureKind.Malformed),
-                DelayGenerator = args =>
+                if (context.Properties.TryGetValue(s_runKey, out var run))
                 {
-                    TimeSpan? retryAfter = args.Outcome.Exception is { } e ? FailureClassifier.GetRetryAfter(e, timeProvider) : null;
-                    return ValueTask.FromResult(retryAfter is TimeSpan d ? (d > maxRetryAfter ? maxRetryAfter : d) : (TimeSpan?)null);
-                },
-                OnRetry = args =>
-                {
-                    if (args.Outcome.Exception is { } e && args.Context.Properties.TryGetValue(s_runKey, out var run))
-                    {
-                        run.CountRetry(FailureClassifier.CauseOf(e));
-                    }
-                    _logger.LogWarning("Transient failure ({Error}); retry {Attempt} in {Delay}.",
-                        args.Outcome.Exception is { } ex ? FailureClassifier.OneLine(ex) : null, args.AttemptNumber + 1, args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            Timeout = options.AttemptTimeout,
-            OnTimeout = args =>
+                    run.CountRetry(cause);
+                }
+            },
+            onTimeout: context =>
             {
-                if (args.Context.Properties.TryGetValue(s_runKey, out var run))
+                if (context.Properties.TryGetValue(s_runKey, out var run))
                 {
                     run.CountTimeout();
                 }
-                return ValueTask.CompletedTask;
-            },
-        });
-        return builder.Build();
-    }
+            });
 
-    private string DescribePermanentFailure(LabelingItem item, Exception exception)
-    {
-        string status = FailureClassifier.TryGetStatus(exception, out int code) ? $"HTTP {code}" : exception.GetType().Name;
-        string advice = code switch
-        {
-            401 or 403 => "Check the API key (or token) and that it may use this model.",
-            404 => "Check the endpoint URL and the model name.",
-            400 => _structured
-                ? "Check the model name and the chat options. If the provider does not support JSON-schema responses, set UseStructuredOutput = false."
-                : "Check the model name and the chat options.",
-            _ => "The request is not acceptable to this endpoint; check its configuration.",
-        };
-        string resume = _store is null
-            ? "No store is configured, so a rerun will ask again for every item."
-            : "Answers received so far are in the store; a rerun with the same settings will not pay for them again.";
-        return $"The chat endpoint rejected the request for item '{item.Id}' permanently ({status}: {FailureClassifier.OneLine(exception)}). {advice} The run was stopped. {resume}";
-    }
+    private string DescribePermanentFailure(LabelingItem item, Exception exception) =>
+        LabelingPipeline.DescribePermanentFailure(item.Id, exception, _structured, _store is not null);
 
-    private string DescribeUnreachable(Exception exception)
-    {
-        string resume = _store is null
-            ? "No store is configured, so a rerun will ask again for every item."
-            : "Answers received so far are in the store; a rerun with the same settings will not pay for them again.";
-        return $"The chat endpoint cannot be reached ({FailureClassifier.OneLine(exception)}). Check the endpoint URL, that the server is running, and the network (DNS, proxy, TLS certificate). The run was stopped. {resume}";
-    }
+    private string DescribeUnreachable(Exception exception) => LabelingPipeline.DescribeUnreachable(exception, _store is not null);
 
     internal static void Validate(ChatClientPseudoLabelerOptions options) => UuLearning.DependencyInjection.ChatClientPseudoLabelerOptionsValidator.Instance.ThrowIfInvalid(options);
-
-
-    /// <summary>Counters of one run; thread-safe.</summary>
-    private sealed class RunState(int total, IProgress<LabelingProgress>? progress, TimeProvider timeProvider)
-    {
-        private readonly long _started = timeProvider.GetTimestamp();
-        private readonly long[] _retries = new long[Enum.GetValues<RetryCause>().Length];
-        private int _completed;
-        private int _labeled;
-        private int _abstained;
-        private int _failed;
-        private int _fromStore;
-        private long _calls;
-        private long _answers;
-        private long _timedOut;
-        private long _inputTokens;
-        private long _outputTokens;
-
-        public void CountCall() => Interlocked.Increment(ref _calls);
-
-        public void CountRetry(RetryCause cause) => Interlocked.Increment(ref _retries[(int)cause]);
-
-        public void CountTimeout() => Interlocked.Increment(ref _timedOut);
-
-        public void CountAnswer(PseudoLabelResult result)
-        {
-            Interlocked.Increment(ref _answers);
-            Interlocked.Add(ref _inputTokens, result.InputTokens ?? 0);
-            Interlocked.Add(ref _outputTokens, result.OutputTokens ?? 0);
-        }
-
-        public void Count(PseudoLabelResult result, bool fromStore)
-        {
-            if (fromStore)
-            {
-                Interlocked.Increment(ref _fromStore);
-            }
-            if (result.Outcome == LabelingOutcome.Failed)
-            {
-                Interlocked.Increment(ref _failed);
-            }
-            else if (result.Label == PseudoLabel.Abstained)
-            {
-                Interlocked.Increment(ref _abstained);
-            }
-            else
-            {
-                Interlocked.Increment(ref _labeled);
-            }
-            Interlocked.Increment(ref _completed);
-        }
-
-        public LabelingProgress Snapshot() => new(total, Volatile.Read(ref _completed), Volatile.Read(ref _labeled),
-            Volatile.Read(ref _abstained), Volatile.Read(ref _failed), Volatile.Read(ref _fromStore), Interlocked.Read(ref _calls),
-            timeProvider.GetElapsedTime(_started))
-        {
-            Answers = Interlocked.Read(ref _answers),
-            Retries = new LabelingRetries(
-                Interlocked.Read(ref _retries[(int)RetryCause.RateLimited]),
-                Interlocked.Read(ref _retries[(int)RetryCause.ServerError]),
-                Interlocked.Read(ref _retries[(int)RetryCause.Timeout]),
-                Interlocked.Read(ref _retries[(int)RetryCause.Malformed]),
-                Interlocked.Read(ref _retries[(int)RetryCause.Transport])),
-            TimedOutAttempts = Interlocked.Read(ref _timedOut),
-            InputTokens = Interlocked.Read(ref _inputTokens),
-            OutputTokens = Interlocked.Read(ref _outputTokens),
-        };
-
-        public void Report() => progress?.Report(Snapshot());
-    }
 }

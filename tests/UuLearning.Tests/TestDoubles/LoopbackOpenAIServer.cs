@@ -24,6 +24,9 @@ internal sealed record LoopbackRequest(string ItemText, int Attempt, bool HasRes
 {
     /// <summary>Whether the client got a well-formed answer (what a provider would bill).</summary>
     public bool Answered => Reply.Status == 200 && !Reply.Malformed && !Reply.Hang;
+
+    /// <summary>The request's <c>response_format</c> as raw JSON, or null when it had none.</summary>
+    public string? ResponseFormat { get; init; }
 }
 
 /// <summary>
@@ -108,10 +111,10 @@ internal sealed class LoopbackOpenAIServer : IAsyncDisposable
 
             using var doc = JsonDocument.Parse(body);
             string text = LastUserText(doc.RootElement);
-            bool hasFormat = doc.RootElement.TryGetProperty("response_format", out _);
+            bool hasFormat = doc.RootElement.TryGetProperty("response_format", out var format);
             int attempt = _attempts.AddOrUpdate(text, 1, (_, n) => n + 1);
             var reply = _handler(text, attempt, hasFormat);
-            _requests.Enqueue(new LoopbackRequest(text, attempt, hasFormat, _clock.Elapsed, reply));
+            _requests.Enqueue(new LoopbackRequest(text, attempt, hasFormat, _clock.Elapsed, reply) { ResponseFormat = hasFormat ? format.GetRawText() : null });
 
             if (reply.Gate is not null)
             {
