@@ -91,8 +91,7 @@ public sealed class MultiClassRefiner
         var reports = new List<MultiClassRoundReport>();
         int[] initialFilled = null!;
         var current = initial;
-        var stopReason = RefinementStopReason.MaxRounds;
-        string stopDetail = string.Create(CultureInfo.InvariantCulture, $"Ran the maximum of {_options.MaxRounds} rounds.");
+        var stop = new RoundStop(_options, _logger);
         for (int round = 1; ; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -141,28 +140,7 @@ public sealed class MultiClassRefiner
             {
                 agree += next[sample.Indices[s]] == sample.Labels[s] ? 1 : 0;
             }
-            bool last = round == _options.MaxRounds;
-            if (round > 1 && (double)flips / n < _options.FlipTolerance)
-            {
-                last = true;
-                stopReason = RefinementStopReason.Converged;
-                stopDetail = string.Create(CultureInfo.InvariantCulture,
-                    $"Converged after round {round}: {flips} of {n} labels flipped, below the tolerance {_options.FlipTolerance}.");
-            }
-            if (!last)
-            {
-                try
-                {
-                    priors = _priorEstimator.Estimate(next, sample);
-                }
-                catch (InvalidOperationException ex)
-                {
-                    last = true;
-                    stopReason = RefinementStopReason.PriorsIndistinguishable;
-                    stopDetail = $"Stopped after round {round}: the priors for round {round + 1} could not be estimated. {ex.Message}";
-                    _logger.LogWarning("{Detail}", stopDetail);
-                }
-            }
+            bool last = stop.IsLast(round, flips, n, () => _priorEstimator.Estimate(next, sample), ref priors);
             var report = new MultiClassRoundReport(round, roundPriors, flips, newly, (double)agree / sample.Count, watch.Elapsed.TotalSeconds, assessment, cautiousAssessment);
             reports.Add(report);
             _logger.LogInformation("Round {Round}: {Priors}; {Flips} flips, {Newly} newly labeled; estimated accuracy {Accuracy} against {Initial} for the initial labels; {Seconds:0.0} s",
@@ -182,7 +160,7 @@ public sealed class MultiClassRefiner
             var labels = (int[])(chosen < 0 ? initialFilled : basis.Labels).Clone();
             return BuildResult(initial, labels, basis.Posteriors, sample, reports, chosen < 0 ? 0 : basis.Round, chosen >= 0 && basis.Cautious,
                 chosen < 0 ? assessments[0].InitialAccuracy : assessments[chosen].Accuracy, assessments[Math.Max(0, chosen)].InitialAccuracy,
-                selectionDetail, stopReason, stopDetail);
+                selectionDetail, stop.Reason, stop.Detail);
         }
     }
 

@@ -130,8 +130,7 @@ public sealed class IterativeRefiner
         PseudoLabel[] initialFilled = null!;
         var current = initial;
         var priors = _priorEstimator.Estimate(current, sample);
-        var stopReason = RefinementStopReason.MaxRounds;
-        string stopDetail = string.Create(CultureInfo.InvariantCulture, $"Ran the maximum of {_options.MaxRounds} rounds.");
+        var stop = new RoundStop(_options, _logger);
         UuClassifier? returnedClassifier = null;
         UuClassifier? finalFit = null;
         bool completed = false;
@@ -191,28 +190,7 @@ public sealed class IterativeRefiner
                 var (lower, upper) = BinomialProportion.Jeffreys(agree, sample.Count, _options.ConfidenceLevel);
 
                 // Decide now whether this round is the last, so every round is yielded exactly once.
-                bool last = round == _options.MaxRounds;
-                if (round > 1 && (double)flips / n < _options.FlipTolerance)
-                {
-                    last = true;
-                    stopReason = RefinementStopReason.Converged;
-                    stopDetail = string.Create(CultureInfo.InvariantCulture,
-                        $"Converged after round {round}: {flips} of {n} labels flipped, below the tolerance {_options.FlipTolerance}.");
-                }
-                if (!last)
-                {
-                    try
-                    {
-                        priors = _priorEstimator.Estimate(next, sample);
-                    }
-                    catch (InvalidOperationException ex)
-                    {
-                        last = true;
-                        stopReason = RefinementStopReason.PriorsIndistinguishable;
-                        stopDetail = $"Stopped after round {round}: the priors for round {round + 1} could not be estimated. {ex.Message}";
-                        _logger.LogWarning("{Detail}", stopDetail);
-                    }
-                }
+                bool last = stop.IsLast(round, flips, n, () => _priorEstimator.Estimate(next, sample), ref priors);
                 var report = new RoundReport(round, roundPriors, training, flips, newly, (double)positives / n, agreement,
                     new ConfidenceInterval(lower, upper, _options.ConfidenceLevel), watch.Elapsed.TotalSeconds, assessment, cautiousAssessment);
                 reports.Add(report);
@@ -237,7 +215,7 @@ public sealed class IterativeRefiner
                 returnedClassifier = basis.Classifier ?? finalFit!;
                 var result = BuildResult(initial, chosen < 0 ? initialFilled : basis.Labels, basis, chosen < 0 ? 0 : basis.Round, chosen >= 0 && basis.ConfidentFlipsOnly,
                     chosen < 0 ? assessments[0].InitialAccuracy : assessments[chosen].Accuracy,
-                    assessments[Math.Max(0, chosen)].InitialAccuracy, selectionDetail, sample, reports, stopReason, stopDetail, returnedClassifier);
+                    assessments[Math.Max(0, chosen)].InitialAccuracy, selectionDetail, sample, reports, stop.Reason, stop.Detail, returnedClassifier);
                 completed = true;
                 yield return new RefinementUpdate(report, next, result);
                 yield break;
