@@ -21,7 +21,6 @@ namespace UuLearning;
 /// </remarks>
 public sealed class UuTrainer
 {
-    private const int ScoringRows = 16_384;
     private readonly UuTrainerOptions _options;
     private readonly ILogger _logger;
 
@@ -137,7 +136,7 @@ public sealed class UuTrainer
         }
         using var threads = TorchThreads.Use(ThreadsFor(folds, d));
         using var model = TrainStacked(x, labels, plans, initSeeds, priors, round, cancellationToken, out var reports);
-        return (ScoreOwnFold(model, x, fold), reports[^1]);
+        return (model.ScoreOwnFold(fold), reports[^1]);
     }
 
     /// <summary>The thread count for training <paramref name="fits"/> scorers at once (the option, or chosen from the work).</summary>
@@ -160,32 +159,38 @@ public sealed class UuTrainer
     private static int SeedKey(int round, int fit) => fit == 0 ? round : round + 1000 * fit;
 
     /// <summary>
-    /// Trains one stacked scorer per plan. Each epoch's batches go to the device as one index tensor and two 0/1 set
-    /// tensors ([steps, K, longest batch]; padding counts in neither set), so a step is one gather, one batched forward
-    /// and backward, and one AdamW update for all fits; the host reads the device once per epoch (risks and held-out risks).
+    /// Creates one fit per seed: the managed linear engine for a linear head on the CPU, else
+    /// the stacked TorchSharp scorers (linear or MLP, any device).
     /// </summary>
-    private StackedScorers TrainStacked(Tensor x, IReadOnlyList<PseudoLabel> labels, FitPlan[] plans, long[] initSeeds, ClassPriors priors, int round,
+    private IStackedFits CreateFits(Tensor x, IReadOnlyList<PseudoLabel> labels, long[] initSeeds, ClassPriors priors)
+    {
+        var o = _options;
+        if (ManagedLinearFits.Supports(o, x.device))
+        {
+            int threads = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
+            return ManagedLinearFits.Create(x, labels, initSeeds, priors, o, threads);
+        }
+        var model = StackedScorers.Create(o.Scorer, (int)x.shape[1], initSeeds, o.WeightDecay, x.device);
+        return new TorchStackedFits(model, x, labels, (scores, inP, inN) => MaskedObjective(scores, inP, inN, priors));
+    }
+
+    /// <summary>
+    /// Trains one scorer per plan, all at once (see <see cref="IStackedFits"/>): each epoch shuffles every plan, trains
+    /// all fits for one pass, then reads the held-out risks and keeps each fit's best epoch.
+    /// </summary>
+    private IStackedFits TrainStacked(Tensor x, IReadOnlyList<PseudoLabel> labels, FitPlan[] plans, long[] initSeeds, ClassPriors priors, int round,
         CancellationToken cancellationToken, out TrainingReport[] reports)
     {
         var o = _options;
-        var device = x.device;
         var stopwatch = Stopwatch.StartNew();
         int k = plans.Length;
-        int d = (int)x.shape[1];
-        var model = StackedScorers.Create(o.Scorer, d, initSeeds, o.WeightDecay, device);
+        var fits = CreateFits(x, labels, initSeeds, priors);
         bool success = false;
         try
         {
-            // Held-out items: row f holds fit f's, padded with item 0 in neither set.
-            int heldMax = plans.Max(p => p.HeldOutItems);
-            var held = heldMax > 0 ? SetTensors.Build(labels, k, 1, heldMax, device, (f, _) => plans[f].HeldPos.Concat(plans[f].HeldNeg).Select(i => (long)i).ToArray()) : null;
-            using var heldDispose = held;
-            int steps = plans.Max(p => p.Batches);
-            int batchMax = plans.Max(p => p.MaxBatchLength);
+            bool anyHeld = plans.Any(p => p.HeldOutItems > 0);
             var orders = plans.Select(p => new long[p.Batches * p.MaxBatchLength]).ToArray();
             var bounds = plans.Select(p => new (int Start, int Length)[p.Batches]).ToArray();
-            var active = new bool[k];
-            var learningRates = new double[k];
             var stepCounts = new long[k];
             var improved = new bool[k];
             var trainingRisk = Enumerable.Range(0, k).Select(_ => new List<double>()).ToArray();
@@ -199,62 +204,20 @@ public sealed class UuTrainer
                 {
                     plans[f].NextEpoch(orders[f], bounds[f]);
                 }
-                using var batches = SetTensors.Build(labels, k, steps, batchMax, device, (f, b) => b < plans[f].Batches
-                    ? orders[f].AsSpan(bounds[f][b].Start, bounds[f][b].Length).ToArray()
-                    : Array.Empty<long>());
-                using var epochSum = torch.zeros(k, ScalarType.Float64, device);
-                for (int b = 0; b < steps; b++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    bool any = false;
-                    for (int f = 0; f < k; f++)
-                    {
-                        active[f] = b < plans[f].Batches && bounds[f][b].Length > 0;
-                        if (active[f])
-                        {
-                            learningRates[f] = LearningRateAt(stepCounts[f], plans[f].TotalSteps, plans[f].WarmupSteps, o.LearningRate);
-                            stepCounts[f]++;
-                            any = true;
-                        }
-                    }
-                    if (!any)
-                    {
-                        continue;
-                    }
-                    using var scope = NewDisposeScope();
-                    var scores = model.Forward(x.index_select(0, batches.Index[b]).view(k, batchMax, d), training: true);
-                    var risk = MaskedObjective(scores, batches.Positive[b], batches.Negative[b], priors);
-                    model.ZeroGrad();
-                    risk.sum().backward();
-                    model.Step(active, learningRates, stepCounts);
-                    epochSum.add_(risk.detach().to(ScalarType.Float64), TorchScalars.One);
-                }
-
-                double[] sums;
-                using (var scope = NewDisposeScope())
-                {
-                    var fetched = epochSum;
-                    if (held is not null)
-                    {
-                        using var noGrad = torch.no_grad();
-                        var heldScores = model.Forward(x.index_select(0, held.Index[0]).view(k, heldMax, d), training: false);
-                        fetched = torch.cat(new[] { epochSum, MaskedObjective(heldScores, held.Positive[0], held.Negative[0], priors).to(ScalarType.Float64) });
-                    }
-                    sums = fetched.cpu().data<double>().ToArray();
-                }
+                var sums = fits.TrainEpoch(plans, orders, bounds, stepCounts, o.LearningRate, cancellationToken);
+                var held = anyHeld ? fits.HeldOutRisks(plans) : null;
                 for (int f = 0; f < k; f++)
                 {
                     double meanRisk = sums[f] / plans[f].Batches;
                     if (!double.IsFinite(meanRisk))
                     {
-                        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                            $"Training diverged in round {round}, epoch {epoch}: the training risk is {meanRisk}. Lower LearningRate (now {o.LearningRate}) or check the features for huge values."));
+                        throw Diverged(round, epoch, meanRisk);
                     }
                     trainingRisk[f].Add(meanRisk);
                     improved[f] = true;
                     if (plans[f].HeldOutItems > 0)
                     {
-                        double h = sums[k + f];
+                        double h = held![f];
                         if (!double.IsFinite(h))
                         {
                             throw NonFiniteScores(round, epoch);
@@ -268,69 +231,29 @@ public sealed class UuTrainer
                         bestEpoch[f] = epoch;
                     }
                 }
-                if (held is not null)
+                if (anyHeld)
                 {
-                    model.Snapshot(improved);
+                    fits.Snapshot(improved);
                 }
                 _logger.LogDebug("Round {Round} epoch {Epoch} ({Fits} fits): training risk {TrainingRisk}, held-out risk {HeldOutRisk}",
                     round, epoch, k, string.Join(' ', trainingRisk.Select(r => r[^1].ToString("0.#####", CultureInfo.InvariantCulture))),
                     string.Join(' ', heldOutRisk.Select(r => r.Count > 0 ? r[^1].ToString("0.#####", CultureInfo.InvariantCulture) : "-")));
             }
-            model.RestoreSnapshot();
+            fits.RestoreSnapshot();
             double seconds = stopwatch.Elapsed.TotalSeconds;
             reports = Enumerable.Range(0, k)
                 .Select(f => new TrainingReport(plans[f].TrainingItems, plans[f].HeldOutItems, trainingRisk[f], heldOutRisk[f], bestEpoch[f], seconds))
                 .ToArray();
             success = true;
-            return model;
+            return fits;
         }
         finally
         {
             if (!success)
             {
-                model.Dispose();
+                fits.Dispose();
             }
         }
-    }
-
-    /// <summary>Scores each item with the fit of its own fold (the fit that never saw it), in large batches without gradients.</summary>
-    private static float[] ScoreOwnFold(StackedScorers model, Tensor x, int[] fold)
-    {
-        int k = model.Count;
-        int n = fold.Length;
-        int d = (int)x.shape[1];
-        var members = Enumerable.Range(0, k).Select(f => new List<long>()).ToArray();
-        for (int i = 0; i < n; i++)
-        {
-            members[fold[i]].Add(i);
-        }
-        int width = members.Max(m => m.Count);
-        int chunk = Math.Max(1, ScoringRows / k);
-        var result = new float[n];
-        using var noGrad = torch.no_grad();
-        for (int start = 0; start < width; start += chunk)
-        {
-            int len = Math.Min(chunk, width - start);
-            var idx = new long[k * len];
-            for (int f = 0; f < k; f++)
-            {
-                for (int j = 0; j < len && start + j < members[f].Count; j++)
-                {
-                    idx[(f * len) + j] = members[f][start + j];
-                }
-            }
-            using var scope = NewDisposeScope();
-            var rows = FeatureMatrix.MoveTo(torch.tensor(idx), x.device);
-            var scores = model.Forward(x.index_select(0, rows).view(k, len, d), training: false).to(ScalarType.Float32).cpu().data<float>().ToArray();
-            for (int f = 0; f < k; f++)
-            {
-                for (int j = 0; j < len && start + j < members[f].Count; j++)
-                {
-                    result[members[f][start + j]] = scores[(f * len) + j];
-                }
-            }
-        }
-        return result;
     }
 
     /// <summary>The per-step training loop for a custom scorer module: one fit, torch's AdamW.</summary>

@@ -1,0 +1,109 @@
+using TorchSharp;
+using UuLearning.Internal;
+using UuLearning.Tests.TestDoubles;
+using static TorchSharp.torch;
+
+namespace UuLearning.Tests.Training;
+
+/// <summary>
+/// The managed linear engine computes the risk's gradient in closed form. These tests hold it to TorchSharp's autograd
+/// through the public risk functions, for every objective and surrogate, on batches where the robust risk's brackets
+/// go negative (lambda slope) as well as positive.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public class ManagedLinearFitsTests
+{
+    public static TheoryData<UuObjective, SurrogateLoss> Variants()
+    {
+        var data = new TheoryData<UuObjective, SurrogateLoss>();
+        foreach (var objective in new[] { UuObjective.RobustUu, UuObjective.Uu, UuObjective.Pn })
+        {
+            foreach (var surrogate in new[] { SurrogateLoss.Sigmoid, SurrogateLoss.Logistic })
+            {
+                data.Add(objective, surrogate);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void RiskAndGradient_EqualAutograd(UuObjective objective, SurrogateLoss surrogate)
+    {
+        const int D = 6;
+        var data = SyntheticData.TwoGaussians(300, D, 0.5, 0.3, 0.2, seed: 41, separation: 3);
+        var priors = objective == UuObjective.Pn ? ClassPriors.Supervised(0.4) : new ClassPriors(0.75, 0.3, 0.45);
+        var options = new UuTrainerOptions { Objective = objective, Surrogate = surrogate, Lambda = -0.3 };
+        using var x = FeatureMatrix.ToTensor(data.Features, D, CPU);
+        using var fits = ManagedLinearFits.Create(x, data.Noisy, new long[] { 7 }, priors, options, threads: 1);
+        var rng = new Random(42);
+        int negativeBrackets = 0;
+        for (int trial = 0; trial < 40; trial++)
+        {
+            // Weights large enough that scores saturate and a batch's partial risks can make a bracket negative.
+            var w = fits.Parameters(0);
+            double scale = 0.1 + (3 * rng.NextDouble());
+            for (int j = 0; j < w.Length; j++)
+            {
+                w[j] = (float)(scale * ((2 * rng.NextDouble()) - 1));
+            }
+            var items = Enumerable.Range(0, 2 + rng.Next(40)).Select(_ => (long)rng.Next(300)).ToArray();
+            var gradient = new float[D + 1];
+            double risk = fits.RiskAndGradient(items, 0, gradient);
+
+            using var scope = NewDisposeScope();
+            var weight = torch.tensor(w.AsSpan(0, D).ToArray(), ScalarType.Float64).requires_grad_(true);
+            var bias = torch.tensor(new double[] { w[D] }, ScalarType.Float64).requires_grad_(true);
+            var rows = x.index_select(0, torch.tensor(items)).to(ScalarType.Float64);
+            var scores = rows.matmul(weight).add(bias);
+            var isPositive = torch.tensor(items.Select(i => data.Noisy[(int)i] == PseudoLabel.Positive).ToArray());
+            var expected = objective switch
+            {
+                UuObjective.RobustUu => UuRiskFunctions.RobustUuRisk(scores, isPositive, priors, options.Lambda, surrogate),
+                UuObjective.Uu => UuRiskFunctions.UuRisk(scores, isPositive, priors, surrogate),
+                _ => UuRiskFunctions.PnRisk(scores, isPositive, priors.Pi, surrogate),
+            };
+            if (objective == UuObjective.RobustUu &&
+                Math.Abs(expected.item<double>() - UuRiskFunctions.UuRisk(scores, isPositive, priors, surrogate).item<double>()) > 1e-9)
+            {
+                negativeBrackets++;
+            }
+            expected.backward();
+            var expectedGradient = weight.grad!.data<double>().ToArray().Append(bias.grad!.item<double>()).ToArray();
+
+            Assert.Equal(expected.item<double>(), risk, 5);
+            double norm = Math.Max(1e-3, Math.Sqrt(expectedGradient.Sum(g => g * g)));
+            for (int j = 0; j <= D; j++)
+            {
+                Assert.True(Math.Abs(expectedGradient[j] - gradient[j]) < 1e-4 * norm + 1e-6,
+                    $"trial {trial}, component {j}: autograd {expectedGradient[j]}, managed {gradient[j]}");
+            }
+        }
+        if (objective == UuObjective.RobustUu)
+        {
+            Assert.True(negativeBrackets >= 3, $"the trials should exercise the negative slope ({negativeBrackets} did)");
+        }
+    }
+
+    [Fact]
+    public void Train_ManagedLinear_ThreadCountDoesNotChangeTheResult()
+    {
+        // Each fit runs sequentially on one thread whatever the degree of parallelism: bit-for-bit the same scores.
+        var data = SyntheticData.TwoGaussians(500, 12, 0.5, 0.2, 0.3, seed: 43);
+        var fold = IterativeRefiner.AssignFolds(data.Noisy, 5, new Random(6));
+        using var x = FeatureMatrix.ToTensor(data.Features, 12, CPU);
+        var priors = new ClassPriors(0.75, 0.3, 0.5);
+        var (one, _) = new UuTrainer(new UuTrainerOptions { Epochs = 4, Threads = 1 }).CrossFit(x, data.Noisy, fold, 5, priors, 1, CancellationToken.None);
+        var (three, _) = new UuTrainer(new UuTrainerOptions { Epochs = 4, Threads = 3 }).CrossFit(x, data.Noisy, fold, 5, priors, 1, CancellationToken.None);
+        Assert.Equal(one, three);
+    }
+
+    [Fact]
+    public void Train_ManagedLinear_CancelledMidTraining_Throws()
+    {
+        var data = SyntheticData.TwoGaussians(2000, 8, 0.5, 0.2, 0.3, seed: 44);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => new UuTrainer(new UuTrainerOptions { Epochs = 3 }).Train(data.Features, data.Noisy, new ClassPriors(0.75, 0.3, 0.5), cts.Token));
+    }
+}
