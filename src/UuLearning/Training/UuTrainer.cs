@@ -165,7 +165,7 @@ public sealed class UuTrainer
     private IStackedFits CreateFits(Tensor x, IReadOnlyList<PseudoLabel> labels, long[] initSeeds, ClassPriors priors)
     {
         var o = _options;
-        if (ManagedLinearFits.Supports(o, x.device))
+        if (ManagedLinearFits.Supports(o, x))
         {
             int threads = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
             return ManagedLinearFits.Create(x, labels, initSeeds, priors, o, threads);

@@ -13,36 +13,47 @@ namespace UuLearning.Tests.Training;
 [Collection(TorchCollection.Name)]
 public class ManagedLinearFitsTests
 {
-    public static TheoryData<UuObjective, SurrogateLoss> Variants()
+    public static TheoryData<UuObjective, SurrogateLoss, bool> Variants()
     {
-        var data = new TheoryData<UuObjective, SurrogateLoss>();
+        var data = new TheoryData<UuObjective, SurrogateLoss, bool>();
         foreach (var objective in new[] { UuObjective.RobustUu, UuObjective.Uu, UuObjective.Pn })
         {
             foreach (var surrogate in new[] { SurrogateLoss.Sigmoid, SurrogateLoss.Logistic })
             {
-                data.Add(objective, surrogate);
+                data.Add(objective, surrogate, false);
+                data.Add(objective, surrogate, true);
             }
         }
         return data;
     }
 
+    /// <summary>The features with all but about <paramref name="keep"/> of the entries set to zero (as hashed n-grams are).</summary>
+    private static ReadOnlyMemory<float>[] Sparsify(IReadOnlyList<ReadOnlyMemory<float>> features, int seed, double keep = 0.125)
+    {
+        var rng = new Random(seed);
+        return features.Select(row => (ReadOnlyMemory<float>)row.ToArray().Select(v => rng.NextDouble() < keep ? v : 0f).ToArray()).ToArray();
+    }
+
     [Theory]
     [MemberData(nameof(Variants))]
-    public void RiskAndGradient_EqualAutograd(UuObjective objective, SurrogateLoss surrogate)
+    public void RiskAndGradient_EqualAutograd(UuObjective objective, SurrogateLoss surrogate, bool sparse)
     {
-        const int D = 6;
+        int D = sparse ? 40 : 6;
         var data = SyntheticData.TwoGaussians(300, D, 0.5, 0.3, 0.2, seed: 41, separation: 3);
+        var features = sparse ? Sparsify(data.Features, 45) : data.Features.ToArray();
         var priors = objective == UuObjective.Pn ? ClassPriors.Supervised(0.4) : new ClassPriors(0.75, 0.3, 0.45);
         var options = new UuTrainerOptions { Objective = objective, Surrogate = surrogate, Lambda = -0.3 };
-        using var x = FeatureMatrix.ToTensor(data.Features, D, CPU);
-        using var fits = ManagedLinearFits.Create(x, data.Noisy, new long[] { 7 }, priors, options, threads: 1);
+        using var x = FeatureMatrix.ToTensor(features, D, CPU);
+        // 1/8 non-zero: held sparse when the threshold allows it (forced here), dense by default.
+        using var fits = ManagedLinearFits.Create(x, data.Noisy, new long[] { 7 }, priors, options, threads: 1, sparseDensity: sparse ? 0.5 : ManagedLinearFits.SparseDensity);
+        Assert.Equal(sparse, fits.IsSparse);
         var rng = new Random(42);
         int negativeBrackets = 0;
         for (int trial = 0; trial < 40; trial++)
         {
             // Weights large enough that scores saturate and a batch's partial risks can make a bracket negative.
             var w = fits.Parameters(0);
-            double scale = 0.1 + (3 * rng.NextDouble());
+            double scale = (sparse ? 3 : 1) * (0.1 + (3 * rng.NextDouble()));
             for (int j = 0; j < w.Length; j++)
             {
                 w[j] = (float)(scale * ((2 * rng.NextDouble()) - 1));
@@ -83,6 +94,29 @@ public class ManagedLinearFitsTests
         {
             Assert.True(negativeBrackets >= 3, $"the trials should exercise the negative slope ({negativeBrackets} did)");
         }
+    }
+
+    [Fact]
+    public void CrossFit_SparseRows_MatchTorchSharpTraining()
+    {
+        // Features with 2 % non-zeros (below the threshold) take the sparse row path by default; the same folds trained
+        // by TorchSharp on the very same module must give the same out-of-fold scores.
+        var data = SyntheticData.TwoGaussians(400, 1000, 0.5, 0.2, 0.3, seed: 46, separation: 8);
+        var features = Sparsify(data.Features, 47, keep: 0.02);
+        var fold = IterativeRefiner.AssignFolds(data.Noisy, 5, new Random(7));
+        using var x = FeatureMatrix.ToTensor(features, 1000, CPU);
+        using (var probe = ManagedLinearFits.Create(x, data.Noisy, new long[] { 1 }, new ClassPriors(0.75, 0.3, 0.5), new UuTrainerOptions(), 1))
+        {
+            Assert.True(probe.IsSparse);
+        }
+        var priors = new ClassPriors(0.75, 0.3, 0.5);
+        var options = new UuTrainerOptions { Epochs = 5, BatchSize = 32, Threads = 1 };
+        var torchOptions = options.Clone();
+        torchOptions.Scorer = ScorerArchitecture.Custom(d => ScorerArchitecture.Linear().Create(d), "same module");
+        var (managed, _) = new UuTrainer(options).CrossFit(x, data.Noisy, fold, 5, priors, 1, CancellationToken.None);
+        var (reference, _) = new UuTrainer(torchOptions).CrossFit(x, data.Noisy, fold, 5, priors, 1, CancellationToken.None);
+        Assert.True(managed.Select(Math.Abs).Average() > 0.05, "scores should not be trivially zero");
+        Assert.True(Enumerable.Range(0, managed.Length).Max(i => Math.Abs(managed[i] - reference[i])) < 2e-4);
     }
 
     [Fact]
