@@ -61,12 +61,15 @@ public sealed class UuTrainerOptions
     /// <value>Default "cpu".</value>
     public string Device { get; set; } = "cpu";
 
-    /// <summary>libtorch's intra-op threads while training and scoring. 0 chooses from the work: one thread per
-    /// 32 Mi multiply-adds of a step's forward pass (batch x folds trained together x the scorer's multiply-adds per item),
-    /// at least 1 and at most <see cref="Environment.ProcessorCount"/>; so the linear head and small MLP batches get one
-    /// thread, whose speed does not collapse when other processes share the cores. Results are bit-for-bit reproducible for
-    /// a fixed seed at a given thread count; the automatic count depends only on the options, the feature dimension and
-    /// the processor count. torch's setting is changed for the duration of each call and restored afterwards.</summary>
+    /// <summary>Threads for training and scoring. The linear head on the CPU trains in managed code, cross-fitting folds
+    /// in parallel: up to this many folds at once (0: <see cref="Environment.ProcessorCount"/>); each fold's arithmetic is
+    /// sequential, so its result does not depend on the count. Other scorers use libtorch's intra-op threads: 0 chooses
+    /// one thread per 32 Mi multiply-adds of a step's forward pass (batch x folds trained together x the scorer's
+    /// multiply-adds per item), at least 1 and at most <see cref="Environment.ProcessorCount"/>, so small MLP batches get
+    /// one thread, whose speed does not collapse when other processes share the cores. Results are bit-for-bit
+    /// reproducible for a fixed seed at a given thread count; the automatic count depends only on the options, the
+    /// feature dimension and the processor count. torch's setting is changed for the duration of each call and restored
+    /// afterwards.</summary>
     /// <value>Default 0 (automatic); 0 to 1,024.</value>
     public int Threads { get; set; }
 
