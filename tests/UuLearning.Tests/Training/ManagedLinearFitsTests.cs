@@ -133,6 +133,41 @@ public class ManagedLinearFitsTests
     }
 
     [Fact]
+    public void CrossFit_ManagedLinear_CancelledAfterTheFirstEpoch_ThrowsOperationCanceled()
+    {
+        // Cancelled from the trainer's own first epoch log line (no clock involved): the next epoch, whose folds run in
+        // parallel, must stop with an OperationCanceledException (not one wrapped in an AggregateException), so no
+        // second epoch line is logged.
+        var data = SyntheticData.TwoGaussians(600, 8, 0.5, 0.2, 0.3, seed: 48);
+        var fold = IterativeRefiner.AssignFolds(data.Noisy, 5, new Random(8));
+        using var x = FeatureMatrix.ToTensor(data.Features, 8, CPU);
+        using var cts = new CancellationTokenSource();
+        var logger = new CancellingLogger(cts);
+        var trainer = new UuTrainer(new UuTrainerOptions { Epochs = 50, Threads = 2 }, logger);
+        var ex = Record.Exception(() => trainer.CrossFit(x, data.Noisy, fold, 5, new ClassPriors(0.75, 0.3, 0.5), 1, cts.Token));
+        Assert.IsAssignableFrom<OperationCanceledException>(ex);
+        Assert.Equal(1, logger.EpochLines);
+    }
+
+    private sealed class CancellingLogger(CancellationTokenSource cts) : Microsoft.Extensions.Logging.ILogger<UuTrainer>
+    {
+        public int EpochLines { get; private set; }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (formatter(state, exception).Contains("epoch", StringComparison.Ordinal))
+            {
+                EpochLines++;
+                cts.Cancel();
+            }
+        }
+    }
+
+    [Fact]
     public void Train_ManagedLinear_CancelledMidTraining_Throws()
     {
         var data = SyntheticData.TwoGaussians(2000, 8, 0.5, 0.2, 0.3, seed: 44);
