@@ -7,7 +7,8 @@ namespace UuLearning.Benchmarks;
 /// <summary>
 /// A side-by-side timer for thread counts (not BenchmarkDotNet): one training epoch on 20,000 x 384 for each scorer and
 /// batch size, with the thread counts interleaved (1, 2, automatic, repeated), so every count sees the same machine
-/// state; prints the median seconds per epoch of each. Usage: <c>threads-timing [repeats]</c>.
+/// state; prints the median seconds per epoch of each; then the same for one epoch of 5-fold cross-fitting with the linear
+/// head (whose managed engine runs folds in parallel). Usage: <c>threads-timing [repeats]</c>.
 /// </summary>
 internal static class ThreadsTiming
 {
@@ -44,6 +45,30 @@ internal static class ThreadsTiming
                 int auto = new UuTrainer(new UuTrainerOptions { BatchSize = batch, Scorer = scorer == "mlp" ? ScorerArchitecture.Mlp(new[] { 256 }, 0.1) : ScorerArchitecture.Linear() }).ThreadsFor(1, 384);
                 Console.WriteLine(string.Create(inv,
                     $"{scorer,-6} batch {batch,5}: 1 thread {Median(times[1]):0.000} s, 2 threads {Median(times[2]):0.000} s, automatic ({auto}) {Median(times[0]):0.000} s; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+            }
+        }
+        // The managed linear engine trains cross-fitting folds in parallel (up to Threads; automatic = all processors).
+        using (var x = UuLearning.Internal.FeatureMatrix.ToTensor(data.Features, 384, TorchSharp.torch.CPU))
+        {
+            var fold = IterativeRefiner.AssignFolds(data.Noisy, 5, new Random(1));
+            foreach (int batch in new[] { 64, 1024 })
+            {
+                var times = threadCounts.ToDictionary(t => t, _ => new List<double>());
+                for (int r = 0; r < repeats + 1; r++)
+                {
+                    foreach (int threads in threadCounts)
+                    {
+                        var trainer = new UuTrainer(new UuTrainerOptions { Epochs = 1, BatchSize = batch, HoldoutFraction = 0, Threads = threads });
+                        var watch = Stopwatch.StartNew();
+                        trainer.CrossFit(x, data.Noisy, fold, 5, priors, 1, CancellationToken.None);
+                        if (r > 0)
+                        {
+                            times[threads].Add(watch.Elapsed.TotalSeconds);
+                        }
+                    }
+                }
+                Console.WriteLine(string.Create(inv,
+                    $"linear, 5 folds, batch {batch,5}: 1 thread {Median(times[1]):0.000} s, 2 threads {Median(times[2]):0.000} s, automatic ({Environment.ProcessorCount}) {Median(times[0]):0.000} s; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
             }
         }
         return 0;
