@@ -131,7 +131,7 @@ public sealed class MultiClassPriorEstimator
         string shrinkNote = "";
         if (shrinkNearSingular)
         {
-            double start = new MultiClassPriors(SmoothedTheta(counts, a, c), Uniform(k)).ConditionNumber;
+            double start = Condition(SmoothedTheta(counts, a, c));
             if (!(start <= _options.MaxConditionNumber))
             {
                 // The prior mean's condition number is the limit as the strength grows; bisect only when it is within the bound.
@@ -142,7 +142,7 @@ public sealed class MultiClassPriorEstimator
                     for (int step = 0; step < 60; step++)
                     {
                         double mid = (lo + hi) / 2;
-                        if (new MultiClassPriors(SmoothedTheta(counts, a, Math.Exp(mid)), Uniform(k)).ConditionNumber <= _options.MaxConditionNumber)
+                        if (Condition(SmoothedTheta(counts, a, Math.Exp(mid))) <= _options.MaxConditionNumber)
                         {
                             hi = mid;
                         }
@@ -239,7 +239,13 @@ public sealed class MultiClassPriorEstimator
         return theta;
     }
 
-    private static double[] Uniform(int k) => Enumerable.Repeat(1.0 / k, k).ToArray();
+    /// <summary>The condition number (infinite when singular), without <see cref="MultiClassPriors"/>' refusal of an exactly singular matrix.</summary>
+    private static double Condition(double[,] theta)
+    {
+        var singular = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(theta).Svd(computeVectors: false).S;
+        double smallest = singular.Minimum();
+        return smallest > 0 ? singular.Maximum() / smallest : double.PositiveInfinity;
+    }
 
     private MultiClassPriors Build(double[,] theta, double[] pi, int[][] counts)
     {
