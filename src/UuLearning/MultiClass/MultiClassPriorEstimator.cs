@@ -66,7 +66,14 @@ public sealed class MultiClassPriorEstimator
     /// <exception cref="ArgumentOutOfRangeException">A pseudo-label is outside [-1, K) or a sample index outside the corpus.</exception>
     /// <exception cref="InvalidOperationException">A pseudo-labeled set is empty, no sample item has a pseudo-label, the
     /// labeler agrees with gold no more than chance, or Theta is near singular.</exception>
-    public MultiClassPriorEstimate Estimate(IReadOnlyList<int> pseudoLabels, MultiClassLabeledSample sample)
+    public MultiClassPriorEstimate Estimate(IReadOnlyList<int> pseudoLabels, MultiClassLabeledSample sample) => Estimate(pseudoLabels, sample, shrinkNearSingular: false);
+
+    /// <summary>Estimates the priors; with <paramref name="shrinkNearSingular"/>, a near-singular Theta is not refused but
+    /// smoothed harder: the Dirichlet strength is raised to the smallest value (found by bisection on a log scale) whose
+    /// Theta has a condition number within <see cref="MultiClassPriorEstimatorOptions.MaxConditionNumber"/>. The prior mean
+    /// (the pooled agreement a on the diagonal) has condition number (K - 1) / (K a - 1), so this succeeds whenever that is
+    /// within the bound; otherwise the estimate is refused as without shrinkage.</summary>
+    internal MultiClassPriorEstimate Estimate(IReadOnlyList<int> pseudoLabels, MultiClassLabeledSample sample, bool shrinkNearSingular)
     {
         ArgumentNullException.ThrowIfNull(pseudoLabels);
         ArgumentNullException.ThrowIfNull(sample);
@@ -121,6 +128,36 @@ public sealed class MultiClassPriorEstimator
         }
 
         double c = _options.DirichletStrength;
+        string shrinkNote = "";
+        if (shrinkNearSingular)
+        {
+            double start = Condition(SmoothedTheta(counts, a, c));
+            if (!(start <= _options.MaxConditionNumber))
+            {
+                // The prior mean's condition number is the limit as the strength grows; bisect only when it is within the bound.
+                double limit = (k - 1) / (k * a - 1);
+                if (limit < _options.MaxConditionNumber)
+                {
+                    double lo = Math.Log(c), hi = Math.Log(c * 1e6);
+                    for (int step = 0; step < 60; step++)
+                    {
+                        double mid = (lo + hi) / 2;
+                        if (Condition(SmoothedTheta(counts, a, Math.Exp(mid))) <= _options.MaxConditionNumber)
+                        {
+                            hi = mid;
+                        }
+                        else
+                        {
+                            lo = mid;
+                        }
+                    }
+                    double raised = Math.Exp(hi);
+                    shrinkNote = string.Create(CultureInfo.InvariantCulture,
+                        $"; Theta was near singular (condition number {start:0.0} at strength {c}), so the Dirichlet strength was raised to {raised:0.##}");
+                    c = raised;
+                }
+            }
+        }
         double level = _options.ConfidenceLevel;
         double alpha = 1 - level;
         var theta = new double[k, k];
@@ -183,7 +220,31 @@ public sealed class MultiClassPriorEstimator
             Statistics.Quantile(v, alpha / 2), Statistics.Quantile(v, 1 - alpha / 2), level)).ToArray();
         return new MultiClassPriorEstimate(priors, thetaIntervals, piIntervals, setSizes,
             counts.Select(r => (IReadOnlyList<int>)r).ToArray(),
-            string.Create(CultureInfo.InvariantCulture, $"few-label, uniform random sample, Dirichlet strength {c}"));
+            string.Create(CultureInfo.InvariantCulture, $"few-label, uniform random sample, Dirichlet strength {c:0.##}{shrinkNote}"));
+    }
+
+    /// <summary>Theta's posterior mean at Dirichlet strength <paramref name="c"/> (see the class remarks).</summary>
+    private static double[,] SmoothedTheta(int[][] counts, double a, double c)
+    {
+        int k = counts.Length;
+        var theta = new double[k, k];
+        for (int i = 0; i < k; i++)
+        {
+            int ni = counts[i].Sum();
+            for (int j = 0; j < k; j++)
+            {
+                theta[i, j] = (counts[i][j] + c * (i == j ? a : (1 - a) / (k - 1))) / (ni + c);
+            }
+        }
+        return theta;
+    }
+
+    /// <summary>The condition number (infinite when singular), without <see cref="MultiClassPriors"/>' refusal of an exactly singular matrix.</summary>
+    private static double Condition(double[,] theta)
+    {
+        var singular = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(theta).Svd(computeVectors: false).S;
+        double smallest = singular.Minimum();
+        return smallest > 0 ? singular.Maximum() / smallest : double.PositiveInfinity;
     }
 
     private MultiClassPriors Build(double[,] theta, double[] pi, int[][] counts)

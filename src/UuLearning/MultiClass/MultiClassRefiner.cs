@@ -10,7 +10,8 @@ namespace UuLearning;
 
 /// <summary>
 /// The refinement loop for K classes, with the binary loop's decisions (<see cref="IterativeRefiner"/>): each round
-/// estimates Theta and pi from the current labels and the labeled sample, trains K-class robust UU scorers with
+/// estimates Theta and pi from the current labels and the labeled sample (smoothing a near-singular Theta harder rather
+/// than refusing it: with about 8 labeled items per pseudo-labeled set, two alike rows are often sampling noise), trains K-class robust UU scorers with
 /// cross-fitting (every item scored by a scorer that never saw its label), fits the posterior over the K classes from the
 /// out-of-fold log-probabilities and the initial label on the labeled sample, and relabels every item; those labels feed
 /// the next round. Each round offers two candidates (its full relabeling, and the initial labels with confident flips
@@ -58,7 +59,10 @@ public sealed class MultiClassRefiner
     /// <exception cref="ArgumentException">Lengths differ, a feature is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [-1, K) or a sample index outside the corpus.</exception>
     /// <exception cref="InvalidOperationException">The first round's priors cannot be estimated (an empty set, a chance-level
-    /// labeler, a near-singular Theta), the device is unavailable, or training diverged.</exception>
+    /// labeler, a Theta so near singular that even its pooled prior mean exceeds the condition bound), the device is
+    /// unavailable, or training diverged. A near-singular Theta otherwise does not refuse: the Dirichlet smoothing is
+    /// raised until Theta is within <see cref="MultiClassPriorEstimatorOptions.MaxConditionNumber"/>, and the round's
+    /// <see cref="MultiClassPriorEstimate.Method"/> says so.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public async Task<MultiClassRefinementResult> RefineAsync(IReadOnlyList<ReadOnlyMemory<float>> features, IReadOnlyList<int> initialLabels,
         MultiClassLabeledSample sample, CancellationToken cancellationToken = default)
@@ -74,7 +78,7 @@ public sealed class MultiClassRefiner
         sample.EnsureFits(features.Count, nameof(sample));
         var device = FeatureMatrix.ResolveDevice(_options.Trainer.Device);
         // Validates the labels and the first round's priors before any training.
-        var priors = _priorEstimator.Estimate(initialLabels, sample);
+        var priors = _priorEstimator.Estimate(initialLabels, sample, shrinkNearSingular: true);
         await Task.Yield();
         using var x = FeatureMatrix.ToTensor(features, d, device);
         return Run(x, initialLabels.ToArray(), sample, priors, cancellationToken);
@@ -140,7 +144,7 @@ public sealed class MultiClassRefiner
             {
                 agree += next[sample.Indices[s]] == sample.Labels[s] ? 1 : 0;
             }
-            bool last = stop.IsLast(round, flips, n, () => _priorEstimator.Estimate(next, sample), ref priors);
+            bool last = stop.IsLast(round, flips, n, () => _priorEstimator.Estimate(next, sample, shrinkNearSingular: true), ref priors);
             var report = new MultiClassRoundReport(round, roundPriors, flips, newly, (double)agree / sample.Count, watch.Elapsed.TotalSeconds, assessment, cautiousAssessment);
             reports.Add(report);
             _logger.LogInformation("Round {Round}: {Priors}; {Flips} flips, {Newly} newly labeled; estimated accuracy {Accuracy} against {Initial} for the initial labels; {Seconds:0.0} s",

@@ -77,6 +77,30 @@ public class MultiClassPriorEstimatorTests
     }
 
     [Fact]
+    public void Estimate_NearSingularWithShrinkage_RaisesTheStrengthJustEnough()
+    {
+        // Sets 1 and 2 hold the same gold mix, so rows 1 and 2 differ only by the smoothing (condition number far above 20).
+        var (pseudo, sample) = Corpus(new[]
+        {
+            new[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
+            Enumerable.Repeat(new[] { 1, 2 }, 20).SelectMany(x => x).ToArray(),
+            Enumerable.Repeat(new[] { 2, 1 }, 20).SelectMany(x => x).ToArray(),
+        });
+        var estimator = new MultiClassPriorEstimator();
+        Assert.Throws<InvalidOperationException>(() => estimator.Estimate(pseudo, sample));
+        var shrunk = estimator.Estimate(pseudo, sample, shrinkNearSingular: true);
+        Assert.InRange(shrunk.Priors.ConditionNumber, 19.0, 20.0);
+        Assert.Contains("near singular", shrunk.Method, StringComparison.Ordinal);
+        // The rows are pulled toward the pooled prior mean, so the diagonal of the alike rows grows.
+        var plain = new MultiClassPriorEstimator(new MultiClassPriorEstimatorOptions { MaxConditionNumber = 1e6 }).Estimate(pseudo, sample).Priors.ThetaMatrix();
+        var theta = shrunk.Priors.ThetaMatrix();
+        Assert.True(theta[1, 1] > plain[1, 1] && theta[2, 2] > plain[2, 2]);
+        // A Theta already within the bound is left as it is.
+        var (pseudo2, sample2) = Corpus(new[] { new[] { 0, 0, 0, 1 }, new[] { 1, 1, 1, 0 }, new[] { 2, 2, 2, 2 } });
+        Assert.Equal(estimator.Estimate(pseudo2, sample2).Priors.ThetaMatrix(), estimator.Estimate(pseudo2, sample2, shrinkNearSingular: true).Priors.ThetaMatrix());
+    }
+
+    [Fact]
     public void Estimate_EmptySet_Throws()
     {
         var pseudo = Enumerable.Range(0, 300).Select(i => i % 2).ToArray();

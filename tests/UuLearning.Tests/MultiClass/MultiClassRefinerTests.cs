@@ -82,6 +82,25 @@ public class MultiClassRefinerTests
     }
 
     [Fact]
+    public async Task RefineAsync_NearSingularTheta_ShrinksInsteadOfRefusing()
+    {
+        // A sample in which pseudo-labeled sets 1 and 2 hold the same gold mix (half class 1, half class 2): the estimator
+        // alone refuses this Theta; the refiner smooths it until it is invertible within the bound, and says so.
+        var data = MultiClassSyntheticData.Draw(600, 8, Transition, seed: 17, separation: 3.0);
+        IEnumerable<int> Pick(int noisy, int gold, int count) => Enumerable.Range(0, 600).Where(i => data.Noisy[i] == noisy && data.Gold[i] == gold).Take(count);
+        var indices = Pick(0, 0, 9).Concat(Pick(0, 1, 1)).Concat(Pick(1, 1, 12)).Concat(Pick(1, 2, 12)).Concat(Pick(2, 1, 12)).Concat(Pick(2, 2, 12)).ToArray();
+        Assert.Equal(58, indices.Length);
+        var sample = new MultiClassLabeledSample(indices, indices.Select(i => data.Gold[i]).ToArray(), 3);
+        Assert.Contains("nearly singular", Assert.Throws<InvalidOperationException>(() => new MultiClassPriorEstimator().Estimate(data.Noisy, sample)).Message, StringComparison.Ordinal);
+
+        var result = await new MultiClassRefiner(options: Options(1)).RefineAsync(data.Features, data.Noisy, sample);
+        var priors = result.Rounds[0].Priors;
+        Assert.Contains("near singular", priors.Method, StringComparison.Ordinal);
+        Assert.True(priors.Priors.ConditionNumber <= 20, priors.Priors.ToString());
+        Assert.Equal(600, result.Labels.Count);
+    }
+
+    [Fact]
     public async Task RefineAsync_BadInputs_Throw()
     {
         var data = MultiClassSyntheticData.Draw(100, 4, Transition, seed: 16);
