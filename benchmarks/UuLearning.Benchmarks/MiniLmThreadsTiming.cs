@@ -105,6 +105,17 @@ internal static class MiniLmThreadsTiming
         "new-basic" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), so => so.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC)),
         "new-extended" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), so => so.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED)),
         "new-noopt" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), so => so.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL)),
+        // Writes the graph as ONNX Runtime optimised it (ENABLE_ALL / BASIC), to see which fusions apply.
+        "dump-all" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), so => so.OptimizedModelFilePath = Path.Combine(Path.GetTempPath(), "minilm-optimized-all.onnx"))),
+        "dump-basic" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), so =>
+        {
+            so.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC;
+            so.OptimizedModelFilePath = Path.Combine(Path.GetTempPath(), "minilm-optimized-basic.onnx");
+        })),
+        "new-b64" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { MaxBatchSize = 64 })),
+        "new-b128" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { MaxBatchSize = 128 })),
+        "new-b256" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { MaxBatchSize = 256 })),
+        "new-1-b128" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { IntraOpThreads = 1, MaxBatchSize = 128 })),
         "new-parallel" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), so =>
         {
             so.ExecutionMode = ExecutionMode.ORT_PARALLEL;

