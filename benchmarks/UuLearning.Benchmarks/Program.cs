@@ -17,6 +17,11 @@ if (args.Length > 0 && args[0] == "minilm-memory")
     return MiniLmMemoryReport.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "minilm-threads")
+{
+    return MiniLmThreadsTiming.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "threads-timing")
 {
     return ThreadsTiming.Run(args[1..]);

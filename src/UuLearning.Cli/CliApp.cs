@@ -144,6 +144,7 @@ internal sealed class CliApp
         var chart = new Option<string?>("--chart") { Description = "Write a PNG of accuracy (with gold) and sample agreement per round." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Embedding cache folder for minilm. Default: $XDG_CACHE_HOME/uulearning/embeddings or ~/.cache/uulearning/embeddings." };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not cache embeddings on disk." };
+        var miniLmThreads = new Option<int?>("--minilm-threads") { Description = "Threads for minilm embedding (ONNX Runtime intra-op threads, which sleep rather than spin when idle). Default: the processors this process may use." };
         var epochs = new Option<int?>("--epochs") { Description = "Advanced: training epochs per round (library default 30)." };
         var learningRate = new Option<double?>("--learning-rate") { Description = "Advanced: learning rate (library default 0.01)." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Advanced: mini-batch size (library default 64)." };
@@ -157,13 +158,14 @@ internal sealed class CliApp
         FlagRules.Range(seed, int.MinValue, int.MaxValue);
         FlagRules.Range(epochs, 1, 10_000);
         FlagRules.Range(batchSize, 2, 1_000_000);
+        FlagRules.Range(miniLmThreads, 1, 1024); // MiniLmEmbeddingGeneratorOptions.IntraOpThreads' range (0 = default: omit the flag)
         FlagRules.PositiveUpTo(learningRate, 10);
         var lossyUtf8 = LossyUtf8Option();
 
         var command = new Command("refine", "Refine the noisy labels of a CSV with a few gold labels; evaluate against a gold column if given.")
         {
             input, text, label, id, gold, labeled, labeledFile, labeledColumn, positive, negative, classes, features, rounds, seed, loss, priors,
-            select, relabel, folds, review, reviewCount, output, report, chart, cacheDir, noCache, epochs, learningRate, batchSize, scorer, lossyUtf8,
+            select, relabel, folds, review, reviewCount, output, report, chart, cacheDir, noCache, miniLmThreads, epochs, learningRate, batchSize, scorer, lossyUtf8,
         };
         FlagRules.DifferentClassNames(command, positive, negative);
         command.SetAction((parse, ct) =>
@@ -195,6 +197,7 @@ internal sealed class CliApp
                 Report = parse.GetValue(report),
                 Chart = parse.GetValue(chart),
                 CacheDirectory = parse.GetValue(noCache) ? null : parse.GetValue(cacheDir) ?? FeatureFactory.DefaultCacheDirectory(_environment),
+                MiniLmThreads = parse.GetValue(miniLmThreads),
                 Epochs = parse.GetValue(epochs),
                 LearningRate = parse.GetValue(learningRate),
                 BatchSize = parse.GetValue(batchSize),

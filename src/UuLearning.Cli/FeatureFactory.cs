@@ -20,9 +20,12 @@ internal static class FeatureFactory
         return Path.Combine(root, "uulearning", "embeddings");
     }
 
+    /// <summary>The MiniLM generator's settings for <c>--minilm-threads</c> (null = the generator's default threads).</summary>
+    public static MiniLmEmbeddingGeneratorOptions MiniLmOptions(int? threads) => new() { IntraOpThreads = threads ?? 0 };
+
     /// <summary>Embeds the texts; returns the vectors and a description for the report.</summary>
     public static async Task<(IReadOnlyList<ReadOnlyMemory<float>> Vectors, string Description)> EmbedAsync(
-        string name, IReadOnlyList<string> texts, string? cacheDirectory, IProgress<int> progress, CancellationToken cancellationToken)
+        string name, IReadOnlyList<string> texts, string? cacheDirectory, int? miniLmThreads, IProgress<int> progress, CancellationToken cancellationToken)
     {
         switch (name)
         {
@@ -34,7 +37,7 @@ internal static class FeatureFactory
             }
             case MiniLm:
             {
-                IEmbeddingGenerator<string, Embedding<float>> generator = new MiniLmEmbeddingGenerator();
+                IEmbeddingGenerator<string, Embedding<float>> generator = new MiniLmEmbeddingGenerator(MiniLmOptions(miniLmThreads));
                 if (cacheDirectory is not null)
                 {
                     generator = new DiskCachingEmbeddingGenerator(generator, cacheDirectory);

@@ -95,7 +95,7 @@ internal sealed class MultiClassRefineRunner(IAnsiConsole console, ProgressDispl
             IReadOnlyList<ReadOnlyMemory<float>> features;
             try
             {
-                (features, featureDescription) = await FeatureFactory.EmbedAsync(s.Features, texts, s.CacheDirectory,
+                (features, featureDescription) = await FeatureFactory.EmbedAsync(s.Features, texts, s.CacheDirectory, s.MiniLmThreads,
                     new SynchronousProgress<int>(done => embed.Value = done), cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidOperationException ex)

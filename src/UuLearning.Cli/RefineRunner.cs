@@ -154,7 +154,7 @@ internal sealed class RefineRunner(IAnsiConsole console, ProgressDisplay display
                     var progress = new SynchronousProgress<int>(done => embed.Value = done);
                     try
                     {
-                        (features, featureDescription) = await FeatureFactory.EmbedAsync(s.Features, texts, s.CacheDirectory, progress, cancellationToken).ConfigureAwait(false);
+                        (features, featureDescription) = await FeatureFactory.EmbedAsync(s.Features, texts, s.CacheDirectory, s.MiniLmThreads, progress, cancellationToken).ConfigureAwait(false);
                     }
                     catch (InvalidOperationException ex)
                     {

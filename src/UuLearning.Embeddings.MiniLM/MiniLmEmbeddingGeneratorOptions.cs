@@ -7,9 +7,13 @@ public sealed class MiniLmEmbeddingGeneratorOptions
     public const int ModelMaxTokens = 512;
 
     /// <summary>Threads ONNX Runtime uses inside one model call.</summary>
-    /// <value>0 (the default) lets ONNX Runtime choose (one per physical core); otherwise 1 to 1024. On a machine shared
-    /// with other work, 1 avoids threads that spin waiting for a busy core.</value>
+    /// <value>0 (the default) uses the processors this process may use (<see cref="Environment.ProcessorCount"/>),
+    /// without pinning threads to cores; otherwise 1 to 1024.</value>
     public int IntraOpThreads { get; set; }
+
+    /// <summary>Whether ONNX Runtime's intra-op threads spin (busy-wait) for the next piece of work instead of sleeping.</summary>
+    /// <value>false by default: a spinning thread burns a core that another thread or process may need.</value>
+    public bool AllowSpinning { get; set; }
 
     /// <summary>Where the model runs.</summary>
     /// <value><see cref="MiniLmExecutionProvider.Cpu"/> by default.</value>
@@ -39,7 +43,7 @@ public sealed class MiniLmEmbeddingGeneratorOptions
     /// its allowed range.</exception>
     internal void Validate()
     {
-        Check(IntraOpThreads is >= 0 and <= 1024, IntraOpThreads, nameof(IntraOpThreads), "0 (ONNX Runtime's choice) to 1024");
+        Check(IntraOpThreads is >= 0 and <= 1024, IntraOpThreads, nameof(IntraOpThreads), "0 (the processors this process may use) to 1024");
         Check(Enum.IsDefined(ExecutionProvider), ExecutionProvider, nameof(ExecutionProvider), "Cpu or Cuda");
         Check(CudaDeviceId >= 0, CudaDeviceId, nameof(CudaDeviceId), "0 or more");
         Check(MaxBatchSize is >= 1 and <= 4096, MaxBatchSize, nameof(MaxBatchSize), "1 to 4096");

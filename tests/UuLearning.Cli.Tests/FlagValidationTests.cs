@@ -55,6 +55,9 @@ public sealed class FlagValidationTests : TempFolderTest
     [InlineData("--folds", "21", "between 1 and 20")]
     [InlineData("--review-count", "0", "at least 1")]
     [InlineData("--scorer", "cnn", "linear, mlp")]
+    [InlineData("--minilm-threads", "0", "between 1 and 1024")]
+    [InlineData("--minilm-threads", "1025", "between 1 and 1024")]
+    [InlineData("--minilm-threads", "-2", "between 1 and 1024")]
     public async Task Refine_BadFlagValue_NamesTheFlag(string flag, string value, string allowed)
     {
         string input = Data.WriteCsv(PathOf("data.csv"));

@@ -47,7 +47,42 @@ public class MiniLmEmbeddingGeneratorOptionsTests
     {
         var options = new MiniLmEmbeddingGeneratorOptions();
 
-        Assert.Equal((0, MiniLmExecutionProvider.Cpu, 0, 32, 8192, 512),
-            (options.IntraOpThreads, options.ExecutionProvider, options.CudaDeviceId, options.MaxBatchSize, options.MaxBatchTokens, options.MaxTokensPerText));
+        Assert.Equal((0, false, MiniLmExecutionProvider.Cpu, 0, 32, 8192, 512),
+            (options.IntraOpThreads, options.AllowSpinning, options.ExecutionProvider, options.CudaDeviceId, options.MaxBatchSize, options.MaxBatchTokens, options.MaxTokensPerText));
+    }
+
+    [Theory]
+    [InlineData(0, 2, 2)]
+    [InlineData(0, 8, 8)]
+    [InlineData(0, 1, 1)]
+    [InlineData(3, 2, 3)]
+    [InlineData(1, 8, 1)]
+    public void IntraOpThreads_ZeroMeansTheProcessors_OtherwiseAsGiven(int requested, int processors, int expected)
+    {
+        Assert.Equal(expected, MiniLmEmbeddingGenerator.ResolveIntraOpThreads(requested, processors));
+    }
+
+    [Fact]
+    public void SessionOptions_Default_ExplicitThreadCountAndNoSpinning()
+    {
+        // An explicit count (never ONNX Runtime's 0, which pins one thread per physical core) and spinning off.
+        using var session = MiniLmEmbeddingGenerator.CreateSessionOptions(new MiniLmEmbeddingGeneratorOptions());
+
+        Assert.Equal(Environment.ProcessorCount, session.IntraOpNumThreads);
+        // ONNX Runtime's C# API cannot read config entries back: check the entries the generator adds.
+        Assert.Contains(new KeyValuePair<string, string>("session.intra_op.allow_spinning", "0"),
+            MiniLmEmbeddingGenerator.SessionConfigEntries(new MiniLmEmbeddingGeneratorOptions()));
+        Assert.Equal(Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL, session.GraphOptimizationLevel);
+        Assert.Equal(Microsoft.ML.OnnxRuntime.ExecutionMode.ORT_SEQUENTIAL, session.ExecutionMode);
+    }
+
+    [Fact]
+    public void SessionOptions_ThreadsAndSpinningGiven_AreCarried()
+    {
+        using var session = MiniLmEmbeddingGenerator.CreateSessionOptions(new MiniLmEmbeddingGeneratorOptions { IntraOpThreads = 5, AllowSpinning = true });
+
+        Assert.Equal(5, session.IntraOpNumThreads);
+        Assert.Contains(new KeyValuePair<string, string>("session.intra_op.allow_spinning", "1"),
+            MiniLmEmbeddingGenerator.SessionConfigEntries(new MiniLmEmbeddingGeneratorOptions { IntraOpThreads = 5, AllowSpinning = true }));
     }
 }
