@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using TorchSharp;
+using UuLearning.Internal;
 using static TorchSharp.torch;
 
 namespace UuLearning;
@@ -75,7 +76,7 @@ internal sealed class MultiClassTrainer
         {
             module.to(device);
             var parameters = module.parameters().ToArray();
-            using var optimizer = torch.optim.AdamW(parameters, lr: o.LearningRate, weight_decay: o.WeightDecay);
+            using var optimizer = new HeldScalarAdamW(parameters, o.LearningRate, o.WeightDecay);
             using var target = torch.tensor(labels.Select(l => (long)Math.Max(l, 0)).ToArray(), device: device);
             held.Sort();
             using var heldIdx = held.Count > 0 ? torch.tensor(held.ToArray(), device: device) : null;
@@ -112,13 +113,13 @@ internal sealed class MultiClassTrainer
                     {
                         continue;
                     }
-                    optimizer.ParamGroups.First().LearningRate = UuTrainer.LearningRateAt(step++, totalSteps, warmupSteps, o.LearningRate);
+                    optimizer.LearningRate = UuTrainer.LearningRateAt(step++, totalSteps, warmupSteps, o.LearningRate);
                     using var scope = NewDisposeScope();
                     var idx = epochIdx.narrow(0, bounds[b].Start, bounds[b].Length);
                     var risk = Objective(module.call(x.index_select(0, idx)), target.index_select(0, idx), priors, inverse);
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     risk.backward();
-                    optimizer.step();
+                    optimizer.Step();
                 }
                 if (heldIdx is null)
                 {

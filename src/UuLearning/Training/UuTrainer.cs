@@ -256,7 +256,7 @@ public sealed class UuTrainer
         }
     }
 
-    /// <summary>The per-step training loop for a custom scorer module: one fit, torch's AdamW.</summary>
+    /// <summary>The per-step training loop for a custom scorer module: one fit, AdamW in torch's formulation (<see cref="HeldScalarAdamW"/>).</summary>
     private UuClassifier TrainModule(Tensor x, IReadOnlyList<PseudoLabel> pseudoLabels, FitPlan plan, long initSeed, ClassPriors priors, int round, CancellationToken cancellationToken)
     {
         var o = _options;
@@ -270,7 +270,7 @@ public sealed class UuTrainer
         {
             module.to(device);
             var parameters = module.parameters().ToArray();
-            using var optimizer = torch.optim.AdamW(parameters, lr: o.LearningRate, weight_decay: o.WeightDecay);
+            using var optimizer = new HeldScalarAdamW(parameters, o.LearningRate, o.WeightDecay);
             using var isPositive = BuildMask(pseudoLabels, device);
             using var heldIdx = plan.HeldOutItems > 0 ? FeatureMatrix.MoveTo(torch.tensor(plan.HeldPos.Concat(plan.HeldNeg).Select(i => (long)i).ToArray()), device) : null;
             var trainingRisk = new List<double>();
@@ -294,14 +294,14 @@ public sealed class UuTrainer
                     {
                         continue;
                     }
-                    optimizer.ParamGroups.First().LearningRate = LearningRateAt(step++, plan.TotalSteps, plan.WarmupSteps, o.LearningRate);
+                    optimizer.LearningRate = LearningRateAt(step++, plan.TotalSteps, plan.WarmupSteps, o.LearningRate);
                     using var scope = NewDisposeScope();
                     var idx = epochIdx.narrow(0, bounds[k].Start, bounds[k].Length);
                     var scores = module.call(x.index_select(0, idx));
                     var risk = Objective(scores, isPositive.index_select(0, idx), priors);
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     risk.backward();
-                    optimizer.step();
+                    optimizer.Step();
                     epochSum.add_(risk.detach().to(ScalarType.Float64), TorchScalars.One);
                 }
 
