@@ -7,7 +7,7 @@ namespace UuLearning.Tests.Training;
 
 /// <summary>
 /// Cross-fitting trains the K fold scorers of linear and MLP heads together as one stacked model. These tests hold it to
-/// the fold-by-fold loop (torch's AdamW on one module per fold, kept for custom scorers) and to fold isolation.
+/// the fold-by-fold loop (AdamW in torch's formulation on one module per fold, kept for custom scorers; HeldScalarAdamWTests holds it to torch.optim.AdamW) and to fold isolation.
 /// </summary>
 [Collection(TorchCollection.Name)]
 public class CrossFitTests
@@ -20,7 +20,7 @@ public class CrossFitTests
     [MemberData(nameof(Heads))]
     public void CrossFit_Stacked_MatchesFoldByFoldTraining(string head)
     {
-        // The same folds, seeds and batches trained one module at a time with torch.optim.AdamW (the custom-scorer path,
+        // The same folds, seeds and batches trained one module at a time with the custom-scorer path's AdamW (the custom-scorer path,
         // given a factory that builds the very same module) must give the same out-of-fold scores. Dropout is 0 because
         // the stacked model draws one dropout mask for all folds.
         var (n, batch) = SizeWithUnequalBatchCounts();
@@ -52,7 +52,7 @@ public class CrossFitTests
     [Fact]
     public void Train_StackedSingleFit_MatchesModuleTraining()
     {
-        // K = 1: the stacked trainer with one fit against torch's AdamW on the module itself.
+        // K = 1: the stacked trainer with one fit against the custom-scorer path (AdamW on the module itself).
         var data = SyntheticData.TwoGaussians(500, 10, 0.5, 0.2, 0.3, seed: 32);
         var options = new UuTrainerOptions { Epochs = 5, BatchSize = 48, Threads = 1 };
         var priors = new ClassPriors(0.75, 0.3, 0.5);
