@@ -20,8 +20,8 @@ public class CrossFitTests
     [MemberData(nameof(Heads))]
     public void CrossFit_Stacked_MatchesFoldByFoldTraining(string head)
     {
-        // The same folds, seeds and batches trained one module at a time with the custom-scorer path's AdamW (the custom-scorer path,
-        // given a factory that builds the very same module) must give the same out-of-fold scores. Dropout is 0 because
+        // The same folds, seeds and batches trained one module at a time by the custom-scorer path (given a factory
+        // that builds the very same module) must give the same out-of-fold scores. Dropout is 0 because
         // the stacked model draws one dropout mask for all folds.
         var (n, batch) = SizeWithUnequalBatchCounts();
         var data = SyntheticData.TwoGaussians(n, 12, 0.45, 0.2, 0.3, seed: 31, abstain: 0.05);
