@@ -53,13 +53,13 @@ internal static class MultiClassEvaluation
             deltas.Add((seed, ia, ra, oa, covered, result.ChosenRound, seconds));
             runLines.Add(string.Create(inv, $"{dataset},{column},{seed},{outside.Length},{ia:0.0000},{ra:0.0000},{est.Value:0.0000},{est.Interval.Lower:0.0000},{est.Interval.Upper:0.0000},{(covered ? 1 : 0)},{result.ChosenRound},{result.ChangedCount},{seconds:0.00},{cpu:0.00}"));
             Console.WriteLine(string.Create(inv,
-                $"{dataset,-18} {column,-22} seed {seed}: initial {ia:0.000} refined {ra:0.000} ({ra - ia:+0.000;-0.000}){(ovr ? $" ovr {oa:0.000}" : "")} est {est} {(covered ? "in" : "OUT")} round {result.ChosenRound}{(result.ConfidentFlipsOnly ? "c" : "")} [{string.Join(' ', result.Rounds.Select(r => r.SampleAgreement.ToString("0.00", inv) + "/" + r.Assessment.Gain.ToString("+0.000;-0.000", inv) + (r.Assessment.Eligible ? "*" : "") + "|" + r.ConfidentFlipsAssessment.Gain.ToString("+0.000;-0.000", inv) + (r.ConfidentFlipsAssessment.Eligible ? "*" : "")))}] cond {result.Rounds[0].Priors.Priors.ConditionNumber:0.0} {seconds:0.0}s ({cpu:0.0} CPU-s)"));
+                $"{dataset,-18} {column,-22} seed {seed}: initial {ia:0.000} refined {ra:0.000} ({Gain.Signed(ra - ia)}){(ovr ? $" ovr {oa:0.000}" : "")} est {est} {(covered ? "in" : "OUT")} round {result.ChosenRound}{(result.ConfidentFlipsOnly ? "c" : "")} [{string.Join(' ', result.Rounds.Select(r => r.SampleAgreement.ToString("0.00", inv) + "/" + r.Assessment.Gain.ToString("+0.000;-0.000", inv) + (r.Assessment.Eligible ? "*" : "") + "|" + r.ConfidentFlipsAssessment.Gain.ToString("+0.000;-0.000", inv) + (r.ConfidentFlipsAssessment.Eligible ? "*" : "")))}] cond {result.Rounds[0].Priors.Priors.ConditionNumber:0.0} {seconds:0.0}s ({cpu:0.0} CPU-s)"));
         }
         double mi = deltas.Average(d => d.Initial), mr = deltas.Average(d => d.Refined);
         var worst = deltas.MinBy(d => d.Refined - d.Initial);
         summary.Add(string.Create(inv,
-            $"| {dataset}, {column} | {mi:0.000} | {mr:0.000} | {mr - mi:+0.000;-0.000} | {worst.Refined - worst.Initial:+0.000;-0.000} (seed {worst.Seed}) | {deltas.Min(d => d.Refined):0.000} | {deltas.Count(d => d.Chosen > 0)}/{deltas.Count} | {deltas.Count(d => d.Covered)}/{deltas.Count} | {deltas.Average(d => d.Seconds):0.0} |") +
-            (ovr ? string.Create(inv, $" one-vs-rest {deltas.Average(d => d.Ovr):0.000} (worst draw {deltas.Min(d => d.Ovr - d.Initial):+0.000;-0.000}) |") : ""));
+            $"| {dataset}, {column} | {mi:0.000} | {mr:0.000} | {Gain.Signed(mr - mi)} | {Gain.Signed(worst.Refined - worst.Initial)} (seed {worst.Seed}) | {deltas.Min(d => d.Refined):0.000} | {deltas.Count(d => d.Chosen > 0)}/{deltas.Count} | {deltas.Count(d => d.Covered)}/{deltas.Count} | {deltas.Average(d => d.Seconds):0.0} |") +
+            (ovr ? string.Create(inv, $" one-vs-rest {deltas.Average(d => d.Ovr):0.000} (worst draw {Gain.Signed(deltas.Min(d => d.Ovr - d.Initial))}) |") : ""));
     }
 
     /// <summary>One binary refinement per class; each item gets the class whose returned posterior is highest.</summary>

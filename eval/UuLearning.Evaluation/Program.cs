@@ -128,7 +128,7 @@ foreach (var group in sets.GroupBy(s => s.Dataset))
                 }
                 double a0 = initialAccuracy, a1 = AccuracyOutside(i => refinedById[rows[i]["id"]] == "1");
                 deltas.Add((seed, a0, a1, false, -1, 0));
-                Console.WriteLine(string.Create(inv, $"{dataset,-18} {column,-22} seed {seed}: initial {a0:0.000} scored {a1:0.000} ({a1 - a0:+0.000;-0.000}) from {file}"));
+                Console.WriteLine(string.Create(inv, $"{dataset,-18} {column,-22} seed {seed}: initial {a0:0.000} scored {a1:0.000} ({Gain.Signed(a1 - a0)}) from {file}"));
                 continue;
             }
             var roundAccuracy = new List<double>();
@@ -147,12 +147,12 @@ foreach (var group in sets.GroupBy(s => s.Dataset))
             bool covered = est.Interval.Contains(ra);
             deltas.Add((seed, ia, ra, covered, result.ChosenRound, seconds));
             runLines.Add(string.Create(inv, $"{dataset},{column},{seed},{outside},{ia:0.0000},{ra:0.0000},{est.Value:0.0000},{est.Interval.Lower:0.0000},{est.Interval.Upper:0.0000},{(covered ? 1 : 0)},{result.ChosenRound},{result.ChangedCount},{seconds:0.00},{cpuSeconds:0.00}"));
-            Console.WriteLine(string.Create(inv, $"{dataset,-18} {column,-22} seed {seed}: initial {ia:0.000} refined {ra:0.000} ({ra - ia:+0.000;-0.000}) est {est} {(covered ? "in" : "OUT")} round {result.ChosenRound}{(result.ConfidentFlipsOnly ? "c" : "")} [{string.Join(' ', result.Rounds.Select((r, k) => roundAccuracy[k].ToString("0.000", inv) + "/" + r.Assessment.Gain.ToString("+0.000;-0.000", inv) + (r.Assessment.Eligible ? "*" : "") + "|" + r.ConfidentFlipsAssessment.Gain.ToString("+0.000;-0.000", inv) + (r.ConfidentFlipsAssessment.Eligible ? "*" : "")))}] {seconds:0.0}s ({cpuSeconds:0.0} CPU-s)"));
+            Console.WriteLine(string.Create(inv, $"{dataset,-18} {column,-22} seed {seed}: initial {ia:0.000} refined {ra:0.000} ({Gain.Signed(ra - ia)}) est {est} {(covered ? "in" : "OUT")} round {result.ChosenRound}{(result.ConfidentFlipsOnly ? "c" : "")} [{string.Join(' ', result.Rounds.Select((r, k) => roundAccuracy[k].ToString("0.000", inv) + "/" + r.Assessment.Gain.ToString("+0.000;-0.000", inv) + (r.Assessment.Eligible ? "*" : "") + "|" + r.ConfidentFlipsAssessment.Gain.ToString("+0.000;-0.000", inv) + (r.ConfidentFlipsAssessment.Eligible ? "*" : "")))}] {seconds:0.0}s ({cpuSeconds:0.0} CPU-s)"));
         }
         double mi = deltas.Average(d => d.Initial), mr = deltas.Average(d => d.Refined);
         var worst = deltas.MinBy(d => d.Refined - d.Initial);
         summary.Add(string.Create(inv,
-            $"| {dataset}, {column} | {mi:0.000} | {mr:0.000} | {mr - mi:+0.000;-0.000} | {worst.Refined - worst.Initial:+0.000;-0.000} (seed {worst.Seed}) | {deltas.Min(d => d.Refined):0.000} | {deltas.Count(d => d.Chosen > 0)}/{deltas.Count} | {deltas.Count(d => d.Covered)}/{deltas.Count} | {deltas.Average(d => d.Seconds):0.0} |"));
+            $"| {dataset}, {column} | {mi:0.000} | {mr:0.000} | {Gain.Signed(mr - mi)} | {Gain.Signed(worst.Refined - worst.Initial)} (seed {worst.Seed}) | {deltas.Min(d => d.Refined):0.000} | {deltas.Count(d => d.Chosen > 0)}/{deltas.Count} | {deltas.Count(d => d.Covered)}/{deltas.Count} | {deltas.Average(d => d.Seconds):0.0} |"));
     }
 }
 Console.WriteLine();
