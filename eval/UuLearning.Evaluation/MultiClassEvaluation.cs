@@ -44,6 +44,7 @@ internal static class MultiClassEvaluation
                 deltas.Add((seed, ia, ia, double.NaN, false, -1, 0));
                 continue;
             }
+            using var owned = result;
             double seconds = watch.Elapsed.TotalSeconds;
             double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             double ra = Accuracy(result.Labels);

@@ -48,7 +48,7 @@ using var featurizer = HashingTextFeaturizer.Fit(texts);
 var features = await TextFeatures.EmbedAsync(featurizer, texts);
 var estimate = new MultiClassPriorEstimator().Estimate(initial, sample);
 Console.WriteLine($"{classes.Length} classes: {string.Join(", ", classes)}; first-round priors: {estimate.Priors}");
-var result = await new MultiClassRefiner().RefineAsync(features, initial, sample);
+using var result = await new MultiClassRefiner().RefineAsync(features, initial, sample);
 
 Console.WriteLine(result.SelectionDetail);
 Console.WriteLine($"Estimated accuracy outside the labeled sample: returned {result.EstimatedAccuracy}, initial {result.InitialEstimatedAccuracy}.");
@@ -65,4 +65,8 @@ foreach (var d in result.ReviewList.Take(5))
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  {d.Confidence:0.00}  {(d.Initial < 0 ? "(abstained)" : classes[d.Initial])} -> {classes[d.Refined]}  {texts[d.Index][..Math.Min(80, texts[d.Index].Length)]}"));
 }
+// The returned classifier labels new texts with the same featurizer.
+var newTexts = texts.Take(3).ToArray();
+var predicted = result.Classifier.Predict(await TextFeatures.EmbedAsync(featurizer, newTexts));
+Console.WriteLine("The trained classifier on three texts: " + string.Join(", ", predicted.Select(c => classes[c])));
 return 0;

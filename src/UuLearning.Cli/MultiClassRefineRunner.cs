@@ -116,7 +116,7 @@ internal sealed class MultiClassRefineRunner(IAnsiConsole console, ProgressDispl
             train.Value = 1;
             train.StopTask();
         }).ConfigureAwait(false);
-        var r = result ?? throw new CliException("The refinement ended without a result.", ExitCodes.InternalError);
+        using var r = result ?? throw new CliException("The refinement ended without a result.", ExitCodes.InternalError);
 
         var outside = gold is null ? [] : Enumerable.Range(0, ids.Length).Where(i => gold[i] is not null && !sample.Indices.Contains(i)).ToArray();
         double? Accuracy(IReadOnlyList<int> labels) => outside.Length == 0 ? null : outside.Average(i => labels[i] == gold![i] ? 1.0 : 0.0);

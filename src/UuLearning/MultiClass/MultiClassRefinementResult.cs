@@ -2,13 +2,14 @@ namespace UuLearning;
 
 /// <summary>The outcome of a multi-class refinement: the returned labels with their posteriors over the K classes,
 /// per-item decisions, the estimated accuracy of the returned and of the initial labels, a review list and the rounds.</summary>
-/// <remarks>Immutable. Holds no TorchSharp resources.</remarks>
-public sealed class MultiClassRefinementResult
+/// <remarks>Immutable apart from disposal: it owns <see cref="Classifier"/>, so dispose the result when done with it.</remarks>
+public sealed class MultiClassRefinementResult : IDisposable
 {
     internal MultiClassRefinementResult(int[] labels, double[][] probabilities, MultiClassItemDecision[] decisions, IReadOnlyList<MultiClassRoundReport> rounds,
         int chosenRound, bool confidentFlipsOnly, AccuracyEstimate estimatedAccuracy, AccuracyEstimate initialEstimatedAccuracy, string selectionDetail,
-        RefinementStopReason stopReason, string stopDetail)
+        RefinementStopReason stopReason, string stopDetail, MultiClassClassifier classifier)
     {
+        Classifier = classifier;
         Labels = labels;
         Probabilities = probabilities;
         Decisions = decisions;
@@ -22,6 +23,13 @@ public sealed class MultiClassRefinementResult
         StopDetail = stopDetail;
         ReviewList = decisions.Where(d => !d.InLabeledSample).OrderBy(d => d.Confidence).ThenBy(d => d.Index).ToArray();
     }
+
+    /// <summary>The K-class scorer trained on every item with the labels of the chosen round (round 1's, the initial
+    /// labels, when those were kept), for labeling new items; owned by this result.</summary>
+    public MultiClassClassifier Classifier { get; }
+
+    /// <summary>Disposes <see cref="Classifier"/>.</summary>
+    public void Dispose() => Classifier.Dispose();
 
     /// <summary>The returned class index of every item. Items of the labeled sample carry their gold label.</summary>
     public IReadOnlyList<int> Labels { get; }

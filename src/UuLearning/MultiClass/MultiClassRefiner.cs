@@ -91,7 +91,7 @@ public sealed class MultiClassRefiner
         double threshold = _options.ConfidentFlipThreshold;
         var selector = new MultiClassCandidateSelector(_options.ConfidenceLevel, _options.HarmTolerance);
         var assessments = new List<CandidateAssessment>();
-        var candidates = new List<(int Round, int[] Labels, double[][] Posteriors, bool Cautious)>();
+        var candidates = new List<(int Round, int[] Labels, double[][] Posteriors, bool Cautious, int[] TrainedOn, MultiClassPriors TrainedPriors)>();
         var reports = new List<MultiClassRoundReport>();
         int[] initialFilled = null!;
         var current = initial;
@@ -134,8 +134,8 @@ public sealed class MultiClassRefiner
             var assessment = selector.Assess(round, next, initialFilled, posteriors, sample, leaveOneOut, fullRule, confidentFlipsOnly: false);
             var cautiousAssessment = selector.Assess(round, cautious, initialFilled, posteriors, sample, leaveOneOut,
                 (q, l0) => MultiClassCandidateSelector.Relabel(q, l0, threshold), confidentFlipsOnly: true);
-            candidates.Add((round, next, posteriors, false));
-            candidates.Add((round, cautious, posteriors, true));
+            candidates.Add((round, next, posteriors, false, current, roundPriors.Priors));
+            candidates.Add((round, cautious, posteriors, true, current, roundPriors.Priors));
             assessments.Add(assessment);
             assessments.Add(cautiousAssessment);
 
@@ -162,15 +162,18 @@ public sealed class MultiClassRefiner
             _logger.LogInformation("{Selection}", selectionDetail);
             var basis = candidates[Math.Max(0, chosen)];
             var labels = (int[])(chosen < 0 ? initialFilled : basis.Labels).Clone();
+            // The returned classifier: one fit on every item with the labels the chosen round trained on.
+            var classifier = new MultiClassClassifier(_trainer.Train(x, basis.TrainedOn, basis.TrainedPriors, basis.Round, cancellationToken),
+                (int)x.shape[1], k, x.device);
             return BuildResult(initial, labels, basis.Posteriors, sample, reports, chosen < 0 ? 0 : basis.Round, chosen >= 0 && basis.Cautious,
                 chosen < 0 ? assessments[0].InitialAccuracy : assessments[chosen].Accuracy, assessments[Math.Max(0, chosen)].InitialAccuracy,
-                selectionDetail, stop.Reason, stop.Detail);
+                selectionDetail, stop.Reason, stop.Detail, classifier);
         }
     }
 
     private static MultiClassRefinementResult BuildResult(int[] initial, int[] labels, double[][] posteriors, MultiClassLabeledSample sample,
         List<MultiClassRoundReport> reports, int chosenRound, bool cautious, AccuracyEstimate accuracy, AccuracyEstimate initialAccuracy,
-        string selectionDetail, RefinementStopReason reason, string detail)
+        string selectionDetail, RefinementStopReason reason, string detail, MultiClassClassifier classifier)
     {
         int n = initial.Length, k = sample.ClassCount;
         var probabilities = posteriors.Select(p => (double[])p.Clone()).ToArray();
@@ -188,7 +191,7 @@ public sealed class MultiClassRefiner
         {
             decisions[i] = new MultiClassItemDecision(i, initial[i], labels[i], probabilities[i][labels[i]], initial[i] != labels[i], inSample[i]);
         }
-        return new MultiClassRefinementResult(labels, probabilities, decisions, reports, chosenRound, cautious, accuracy, initialAccuracy, selectionDetail, reason, detail);
+        return new MultiClassRefinementResult(labels, probabilities, decisions, reports, chosenRound, cautious, accuracy, initialAccuracy, selectionDetail, reason, detail, classifier);
     }
 
     /// <summary>Each sample item's posterior from a model fitted without it (warm-started at the full fit).</summary>

@@ -17,7 +17,7 @@ public class MultiClassRefinerTests
     {
         var data = MultiClassSyntheticData.Draw(900, 10, Transition, seed: 11, separation: 3.5);
         var sample = MultiClassLabeledSample.DrawUniform(data.Gold, 3, 50, seed: 11);
-        var result = await new MultiClassRefiner(options: Options()).RefineAsync(data.Features, data.Noisy, sample);
+        using var result = await new MultiClassRefiner(options: Options()).RefineAsync(data.Features, data.Noisy, sample);
         var outside = Outside(900, sample);
         double initial = data.Accuracy(data.Noisy, outside), refined = data.Accuracy(result.Labels, outside);
         Assert.True(refined > initial + 0.05, $"refined {refined:0.000} vs initial {initial:0.000}; {result.SelectionDetail}");
@@ -28,6 +28,14 @@ public class MultiClassRefinerTests
         Assert.Equal(outside.Length, result.ReviewList.Count);
         Assert.True(result.ReviewList[0].Confidence <= result.ReviewList[^1].Confidence);
         Assert.All(result.Probabilities, p => Assert.Equal(1.0, p.Sum(), 9));
+        // The returned classifier (trained on the chosen round's training labels) labels items better than the labeler did.
+        var predicted = result.Classifier.Predict(data.Features);
+        Assert.True(data.Accuracy(predicted, outside) > initial + 0.05, $"classifier {data.Accuracy(predicted, outside):0.000} vs initial {initial:0.000}");
+        Assert.Equal(3, result.Classifier.ClassCount);
+        Assert.All(result.Classifier.PredictProbabilities(data.Features.Take(20).ToArray()), p => Assert.Equal(1.0, p.Sum(), 4));
+        Assert.Throws<ArgumentException>(() => result.Classifier.Predict(new ReadOnlyMemory<float>[] { new float[9] }));
+        result.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => result.Classifier.Predict(data.Features));
     }
 
     [Fact]
@@ -36,7 +44,7 @@ public class MultiClassRefinerTests
     {
         var data = MultiClassSyntheticData.Draw(600, 8, Transition, seed: 12, separation: 3.0);
         var sample = MultiClassLabeledSample.DrawUniform(data.Gold, 3, 50, seed: 12);
-        var original = await new MultiClassRefiner(options: Options()).RefineAsync(data.Features, data.Noisy, sample);
+        using var original = await new MultiClassRefiner(options: Options()).RefineAsync(data.Features, data.Noisy, sample);
 
         var outside = Outside(600, sample);
         var rng = new Random(5);
@@ -47,7 +55,7 @@ public class MultiClassRefinerTests
             permuted[outside[t]] = data.Gold[shuffled[t]];
         }
         Assert.NotEqual(data.Gold, permuted);
-        var again = await new MultiClassRefiner(options: Options()).RefineAsync(data.Features, data.Noisy, MultiClassLabeledSample.DrawUniform(permuted, 3, 50, seed: 12));
+        using var again = await new MultiClassRefiner(options: Options()).RefineAsync(data.Features, data.Noisy, MultiClassLabeledSample.DrawUniform(permuted, 3, 50, seed: 12));
 
         Assert.Equal(original.Labels, again.Labels);
         Assert.Equal(original.ChosenRound, again.ChosenRound);
@@ -63,7 +71,7 @@ public class MultiClassRefinerTests
         var informative = MultiClassSyntheticData.Draw(600, 8, new[,] { { 0.8, 0.1, 0.1 }, { 0.1, 0.8, 0.1 }, { 0.1, 0.1, 0.8 } }, seed: 13);
         var noise = MultiClassSyntheticData.Draw(600, 8, Transition, seed: 14, separation: 0);
         var sample = MultiClassLabeledSample.DrawUniform(informative.Gold, 3, 50, seed: 13);
-        var result = await new MultiClassRefiner(options: Options()).RefineAsync(noise.Features, informative.Noisy, sample);
+        using var result = await new MultiClassRefiner(options: Options()).RefineAsync(noise.Features, informative.Noisy, sample);
         var outside = Outside(600, sample);
         Assert.True(informative.Accuracy(result.Labels, outside) >= informative.Accuracy(informative.Noisy, outside) - 0.01, result.SelectionDetail);
         Assert.All(result.Rounds, r => Assert.False(r.Assessment.Eligible));
@@ -75,7 +83,7 @@ public class MultiClassRefinerTests
         var data = MultiClassSyntheticData.Draw(500, 8, Transition, seed: 15, separation: 3.0);
         var initial = data.Noisy.Select((l, i) => i % 10 == 0 ? -1 : l).ToArray();
         var sample = MultiClassLabeledSample.DrawUniform(data.Gold, 3, 50, seed: 15);
-        var result = await new MultiClassRefiner(options: Options(1)).RefineAsync(data.Features, initial, sample);
+        using var result = await new MultiClassRefiner(options: Options(1)).RefineAsync(data.Features, initial, sample);
         Assert.All(result.Labels, l => Assert.InRange(l, 0, 2));
         Assert.All(result.Decisions.Where(d => d.Initial < 0), d => Assert.True(d.Changed));
         Assert.Equal(50, result.Rounds[0].NewlyLabeled - sample.Indices.Count(i => initial[i] < 0) + sample.Indices.Count(i => initial[i] < 0));
@@ -93,7 +101,7 @@ public class MultiClassRefinerTests
         var sample = new MultiClassLabeledSample(indices, indices.Select(i => data.Gold[i]).ToArray(), 3);
         Assert.Contains("nearly singular", Assert.Throws<InvalidOperationException>(() => new MultiClassPriorEstimator().Estimate(data.Noisy, sample)).Message, StringComparison.Ordinal);
 
-        var result = await new MultiClassRefiner(options: Options(1)).RefineAsync(data.Features, data.Noisy, sample);
+        using var result = await new MultiClassRefiner(options: Options(1)).RefineAsync(data.Features, data.Noisy, sample);
         var priors = result.Rounds[0].Priors;
         Assert.Contains("near singular", priors.Method, StringComparison.Ordinal);
         Assert.True(priors.Priors.ConditionNumber <= 20, priors.Priors.ToString());
