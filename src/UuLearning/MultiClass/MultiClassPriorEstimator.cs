@@ -170,7 +170,7 @@ public sealed class MultiClassPriorEstimator
             var row = new ConfidenceInterval[k];
             for (int j = 0; j < k; j++)
             {
-                double m = i == j ? a : (1 - a) / (k - 1);
+                double m = PriorMean(i, j, a, k);
                 double shape = counts[i][j] + c * m;
                 double rest = ni + c - shape;
                 concentration[i][j] = shape;
@@ -233,19 +233,18 @@ public sealed class MultiClassPriorEstimator
             int ni = counts[i].Sum();
             for (int j = 0; j < k; j++)
             {
-                theta[i, j] = (counts[i][j] + c * (i == j ? a : (1 - a) / (k - 1))) / (ni + c);
+                theta[i, j] = (counts[i][j] + c * PriorMean(i, j, a, k)) / (ni + c);
             }
         }
         return theta;
     }
 
     /// <summary>The condition number (infinite when singular), without <see cref="MultiClassPriors"/>' refusal of an exactly singular matrix.</summary>
-    private static double Condition(double[,] theta)
-    {
-        var singular = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(theta).Svd(computeVectors: false).S;
-        double smallest = singular.Minimum();
-        return smallest > 0 ? singular.Maximum() / smallest : double.PositiveInfinity;
-    }
+    private static double Condition(double[,] theta) => MultiClassPriors.Conditioning(theta).Condition;
+
+    /// <summary>The Dirichlet prior's mean for Theta[i, j]: the pooled agreement <paramref name="a"/> on the diagonal, the
+    /// rest spread evenly over the other K - 1 classes.</summary>
+    private static double PriorMean(int i, int j, double a, int k) => i == j ? a : (1 - a) / (k - 1);
 
     private MultiClassPriors Build(double[,] theta, double[] pi, int[][] counts)
     {

@@ -73,10 +73,7 @@ public sealed class MultiClassPriors
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"pi sums to {total:0.######}; it must sum to 1."), nameof(pi));
         }
 
-        var matrix = Matrix<double>.Build.DenseOfArray(theta);
-        var singular = matrix.Svd(computeVectors: false).S;
-        SmallestSingularValue = singular.Minimum();
-        ConditionNumber = SmallestSingularValue > 0 ? singular.Maximum() / SmallestSingularValue : double.PositiveInfinity;
+        (SmallestSingularValue, ConditionNumber) = Conditioning(theta);
         if (!(ConditionNumber <= SingularConditionNumber))
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
@@ -84,7 +81,7 @@ public sealed class MultiClassPriors
         }
         _theta = (double[,])theta.Clone();
         _pi = pi.ToArray();
-        _inverse = matrix.Inverse().ToArray();
+        _inverse = Matrix<double>.Build.DenseOfArray(theta).Inverse().ToArray();
     }
 
     /// <summary>The number of classes K.</summary>
@@ -95,6 +92,15 @@ public sealed class MultiClassPriors
 
     /// <summary>Theta's condition number (largest over smallest singular value); 1 for a clean labeler.</summary>
     public double ConditionNumber { get; }
+
+    /// <summary>The smallest singular value of <paramref name="theta"/> and its condition number (largest over smallest
+    /// singular value; infinite when singular), without refusing anything.</summary>
+    internal static (double Smallest, double Condition) Conditioning(double[,] theta)
+    {
+        var singular = Matrix<double>.Build.DenseOfArray(theta).Svd(computeVectors: false).S;
+        double smallest = singular.Minimum();
+        return (smallest, smallest > 0 ? singular.Maximum() / smallest : double.PositiveInfinity);
+    }
 
     /// <summary>Theta's smallest singular value. For K = 2 the product of the two singular values is <c>thetaP - thetaN</c>.</summary>
     public double SmallestSingularValue { get; }

@@ -178,10 +178,10 @@ internal sealed class ManagedLinearFits : IStackedFits
     /// <inheritdoc />
     public double[] HeldOutRisks(FitPlan[] plans)
     {
+        _held ??= plans.Select(p => p.HeldPos.Concat(p.HeldNeg).Select(i => (long)i).ToArray()).ToArray();
         var risks = new double[plans.Length];
         for (int f = 0; f < plans.Length; f++)
         {
-            _held ??= plans.Select(p => p.HeldPos.Concat(p.HeldNeg).Select(i => (long)i).ToArray()).ToArray();
             risks[f] = Risk(_held[f], _w[f], new double[_held[f].Length], gradient: null);
         }
         return risks;
