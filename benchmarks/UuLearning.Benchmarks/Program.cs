@@ -32,6 +32,11 @@ if (args.Length > 0 && args[0] == "linear-step-timing")
     return LinearStepTiming.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "crossfit-timing")
+{
+    return CrossFitTiming.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "refine-timing")
 {
     return await RefinementTiming.RunAsync(args[1..]);

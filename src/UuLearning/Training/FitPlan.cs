@@ -5,11 +5,14 @@ namespace UuLearning;
 /// <summary>
 /// The data side of one fit: which pseudo-labeled items are trained on and which are held out, how many batches an epoch
 /// has, and each epoch's shuffled batch order. Seeded per fit, so a fit's plan is the same whether it is trained alone or
-/// stacked with other folds' fits.
+/// stacked with other folds' fits. A cross-fitting fit's plan may instead take its batches from the round's
+/// <see cref="SharedBatches"/> (<see cref="ShareBatches"/>): batch b of every fit is then its part of one common batch b.
 /// </summary>
 internal sealed class FitPlan
 {
     private readonly Random _rng;
+    private readonly int _fit;
+    private int _epochs;
 
     private FitPlan(int[] trainPos, int[] trainNeg, int[] heldPos, int[] heldNeg, int batchSize, int epochs, double warmupFraction, Random rng)
     {
@@ -26,6 +29,26 @@ internal sealed class FitPlan
         WarmupSteps = (long)Math.Floor(warmupFraction * TotalSteps);
     }
 
+    private FitPlan(FitPlan own, SharedBatches shared, int fit, int epochs, double warmupFraction)
+    {
+        TrainPos = own.TrainPos;
+        TrainNeg = own.TrainNeg;
+        HeldPos = own.HeldPos;
+        HeldNeg = own.HeldNeg;
+        _rng = own._rng;
+        Shared = shared;
+        _fit = fit;
+        Batches = shared.Batches;
+        TotalSteps = (long)Batches * epochs;
+        WarmupSteps = (long)Math.Floor(warmupFraction * TotalSteps);
+    }
+
+    /// <summary>The common batches this plan takes its batches from, or null when it shuffles its own.</summary>
+    public SharedBatches? Shared { get; }
+
+    /// <summary>Which of <see cref="Shared"/>'s fits this plan is.</summary>
+    public int Fit => _fit;
+
     public int[] TrainPos { get; }
 
     public int[] TrainNeg { get; }
@@ -40,12 +63,14 @@ internal sealed class FitPlan
 
     public int Batches { get; }
 
+    /// <summary>Positives per batch (0 with <see cref="Shared"/>).</summary>
     public int PerBatchPos { get; }
 
+    /// <summary>Negatives per batch (0 with <see cref="Shared"/>).</summary>
     public int PerBatchNeg { get; }
 
     /// <summary>The longest batch: its share of positives plus its share of negatives.</summary>
-    public int MaxBatchLength => PerBatchPos + PerBatchNeg;
+    public int MaxBatchLength => Shared?.MaxBatchLength ?? (PerBatchPos + PerBatchNeg);
 
     public long TotalSteps { get; }
 
@@ -79,10 +104,31 @@ internal sealed class FitPlan
         return new FitPlan(trainPos, trainNeg, heldPos, heldNeg, options.BatchSize, options.Epochs, options.WarmupFraction, rng);
     }
 
+    /// <summary>
+    /// The plans of a cross-fitting round turned into views of one <see cref="SharedBatches"/>: each keeps its training
+    /// and held-out items, and its batch b becomes the part of common batch b it trains on.
+    /// </summary>
+    /// <param name="plans">Fit f's own plan (fold f left out), as <see cref="Create"/> made it.</param>
+    /// <param name="fold">Each item's fold (fit f leaves fold f out).</param>
+    /// <param name="labels">The round's labels.</param>
+    /// <param name="options">Batch size, epochs, warm-up.</param>
+    /// <param name="seed">Seeds the common shuffles.</param>
+    public static FitPlan[] ShareBatches(FitPlan[] plans, int[] fold, IReadOnlyList<PseudoLabel> labels, UuTrainerOptions options, long seed)
+    {
+        var shared = SharedBatches.Create(plans, fold, labels, options, seed);
+        return plans.Select((p, f) => new FitPlan(p, shared, f, options.Epochs, options.WarmupFraction)).ToArray();
+    }
+
     /// <summary>Shuffles for the next epoch and writes its order: batch k holds its slice of the positive and of the
-    /// negative permutation, at <c>bounds[k]</c> in <paramref name="order"/> (length at least Batches x MaxBatchLength).</summary>
+    /// negative permutation, at <c>bounds[k]</c> in <paramref name="order"/> (length at least Batches x MaxBatchLength);
+    /// with <see cref="Shared"/>, its part of the common batch k.</summary>
     public void NextEpoch(long[] order, (int Start, int Length)[] bounds)
     {
+        if (Shared is not null)
+        {
+            Shared.WriteFit(++_epochs, _fit, order, bounds);
+            return;
+        }
         Shuffle(TrainPos, _rng);
         Shuffle(TrainNeg, _rng);
         int len = 0;
@@ -106,7 +152,7 @@ internal sealed class FitPlan
         return (copy.AsSpan(held).ToArray(), heldOut);
     }
 
-    private static void Shuffle(int[] a, Random rng)
+    internal static void Shuffle(int[] a, Random rng)
     {
         for (int i = a.Length - 1; i > 0; i--)
         {

@@ -10,8 +10,11 @@ namespace UuLearning;
 /// closed form, below), the weight gradient and AdamW (torch's formulation) for each fit, with
 /// <see cref="TensorPrimitives"/> for the row products. A linear step at batch 64 is a few tens of thousands of
 /// multiply-adds, which TorchSharp spends most of its time calling into native code for; here it is a few microseconds.
-/// The fits are independent, so they run in parallel (one fit per thread, joined once per epoch), and each fit's
-/// arithmetic is the same whatever the thread count: results are bit-for-bit repeatable.
+/// The fits are independent, so they run in parallel (each thread takes some of the fits, joined once per epoch), and
+/// each fit's arithmetic is the same whatever the thread count: results are bit-for-bit repeatable. Cross-fitting's fits
+/// share their batches (<see cref="SharedBatches"/>): a thread walks the common batches once and reads each row once for
+/// all of its fits that train on it, so K folds cost K fits' arithmetic but about one fit's memory traffic. The
+/// exponentials of a batch (one per item) are computed together with <c>TensorPrimitives.Exp</c>.
 /// </summary>
 /// <remarks>
 /// <para>The gradient. With item i's score s_i, set weights m_i (in U_p) and n_i (in U_n), n_P = max(1, sum m),
@@ -95,6 +98,10 @@ internal sealed class ManagedLinearFits : IStackedFits
     /// <inheritdoc />
     public int Count => _w.Length;
 
+    /// <summary>Whether fits whose plans share batches read each row once for all of them (true; tests turn it off to
+    /// compare with each fit walking its own part of the batches).</summary>
+    internal bool ShareRows { get; set; } = true;
+
     /// <summary>Whether the rows are held sparse (for tests).</summary>
     internal bool IsSparse => _rowStart is not null;
 
@@ -147,12 +154,17 @@ internal sealed class ManagedLinearFits : IStackedFits
     /// <inheritdoc />
     public double[] TrainEpoch(FitPlan[] plans, long[][] orders, (int Start, int Length)[][] bounds, long[] stepCounts, double peakLearningRate, CancellationToken cancellationToken)
     {
+        var shared = plans[0].Shared;
+        if (ShareRows && shared is not null && plans.Select((p, f) => p.Shared == shared && p.Fit == f).All(ok => ok) && shared.Members.Length == _positive.Length)
+        {
+            return TrainSharedEpoch(shared, plans, stepCounts, peakLearningRate, cancellationToken);
+        }
         var sums = new double[plans.Length];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(_threads, plans.Length), CancellationToken = cancellationToken };
         Parallel.For(0, plans.Length, parallel, f =>
         {
             var grad = new float[_d + 1];
-            var sigmoids = new double[plans[f].MaxBatchLength];
+            var scratch = new double[2 * plans[f].MaxBatchLength];
             var plan = plans[f];
             double sum = 0;
             long step = stepCounts[f];
@@ -166,7 +178,7 @@ internal sealed class ManagedLinearFits : IStackedFits
                 double lr = UuTrainer.LearningRateAt(step, plan.TotalSteps, plan.WarmupSteps, peakLearningRate);
                 step++;
                 var items = orders[f].AsSpan(bounds[f][b].Start, bounds[f][b].Length);
-                sum += Risk(items, _w[f], sigmoids, grad);
+                sum += Risk(items, _w[f], scratch, grad);
                 AdamW(f, grad, lr, step);
             }
             stepCounts[f] = step;
@@ -182,7 +194,7 @@ internal sealed class ManagedLinearFits : IStackedFits
         var risks = new double[plans.Length];
         for (int f = 0; f < plans.Length; f++)
         {
-            risks[f] = Risk(_held[f], _w[f], new double[_held[f].Length], gradient: null);
+            risks[f] = Risk(_held[f], _w[f], new double[2 * _held[f].Length], gradient: null);
         }
         return risks;
     }
@@ -251,73 +263,23 @@ internal sealed class ManagedLinearFits : IStackedFits
 
     /// <summary>The objective of fit <paramref name="fit"/> on <paramref name="items"/> and its gradient (D weights, then
     /// the bias) written to <paramref name="gradient"/>: for tests against autograd.</summary>
-    internal double RiskAndGradient(long[] items, int fit, float[] gradient) => Risk(items, _w[fit], new double[items.Length], gradient);
+    internal double RiskAndGradient(long[] items, int fit, float[] gradient) => Risk(items, _w[fit], new double[2 * items.Length], gradient);
 
     /// <summary>The objective on <paramref name="items"/> with parameters <paramref name="w"/>; writes dR/dw into
-    /// <paramref name="gradient"/> when given. <paramref name="sigmoids"/> is scratch space of at least the items' length.</summary>
-    private double Risk(ReadOnlySpan<long> items, float[] w, double[] sigmoids, float[]? gradient)
+    /// <paramref name="gradient"/> when given. <paramref name="scratch"/> is scratch space of at least twice the items' length.</summary>
+    private double Risk(ReadOnlySpan<long> items, float[] w, double[] scratch, float[]? gradient)
     {
         int d = _d;
         var weights = w.AsSpan(0, d);
-        bool sigmoid = _options.Surrogate == SurrogateLoss.Sigmoid;
-        double sumPosInP = 0, sumNegInP = 0, sumPosInN = 0, sumNegInN = 0;
-        int countP = 0, countN = 0;
+        var scores = scratch.AsSpan(0, items.Length);
+        var sigmoids = scratch.AsSpan(items.Length, items.Length);
         for (int j = 0; j < items.Length; j++)
         {
-            long i = items[j];
-            double s = Dot(i, weights) + w[d];
-            // One exponential per item: e = exp(-|s|), sigmoid(|s|) = 1 / (1 + e), sigmoid(-|s|) = e / (1 + e).
-            double e = Math.Exp(-Math.Abs(s));
-            double sigmoidOfS = s >= 0 ? 1 / (1 + e) : e / (1 + e);
-            sigmoids[j] = sigmoidOfS;
-            double lossAsPositive, lossAsNegative; // l+(s), l-(s)
-            if (sigmoid)
-            {
-                (lossAsPositive, lossAsNegative) = (1 - sigmoidOfS, sigmoidOfS);
-            }
-            else
-            {
-                double log1pE = Math.Log(1 + e); // softplus(z) = max(z, 0) + log(1 + exp(-|z|))
-                (lossAsPositive, lossAsNegative) = (Math.Max(-s, 0) + log1pE, Math.Max(s, 0) + log1pE);
-            }
-            if (_positive[i])
-            {
-                countP++;
-                sumPosInP += lossAsPositive;
-                sumNegInP += lossAsNegative;
-            }
-            else
-            {
-                countN++;
-                sumPosInN += lossAsPositive;
-                sumNegInN += lossAsNegative;
-            }
+            scores[j] = Dot(items[j], weights) + w[d];
         }
-        double nP = Math.Max(1, countP);
-        double nN = Math.Max(1, countN);
-        var p = _priors;
-        double risk;
-        // dR/ds = (positive-set coefficient of l+') l+' + (coefficient of l-') l-', per set.
-        double pPlus, pMinus, nPlus, nMinus;
-        if (_options.Objective == UuObjective.Pn)
-        {
-            risk = (p.Pi * sumPosInP / nP) + ((1 - p.Pi) * sumNegInN / nN);
-            (pPlus, pMinus, nPlus, nMinus) = (p.Pi / nP, 0, 0, (1 - p.Pi) / nN);
-        }
-        else
-        {
-            double positivePart = (p.A * sumPosInP / nP) - (p.C * sumPosInN / nN);
-            double negativePart = (p.D * sumNegInN / nN) - (p.B * sumNegInP / nP);
-            double slopeP = 1, slopeN = 1;
-            if (_options.Objective == UuObjective.RobustUu)
-            {
-                double lambda = _options.Lambda;
-                slopeP = positivePart >= 0 ? 1 : lambda;
-                slopeN = negativePart >= 0 ? 1 : lambda;
-            }
-            risk = (slopeP * positivePart) + (slopeN * negativePart);
-            (pPlus, pMinus, nPlus, nMinus) = (slopeP * p.A / nP, -slopeN * p.B / nP, -slopeP * p.C / nN, slopeN * p.D / nN);
-        }
+        var sums = default(BatchSums);
+        sums.AddAll(scores, items, _positive, _options.Surrogate, sigmoids);
+        var slopes = SlopesOf(sums, out double risk);
         if (gradient is null)
         {
             return risk;
@@ -328,18 +290,7 @@ internal sealed class ManagedLinearFits : IStackedFits
         for (int j = 0; j < items.Length; j++)
         {
             long i = items[j];
-            double sigmoidOfS = sigmoids[j];
-            double plusSlope, minusSlope; // l+'(s), l-'(s)
-            if (sigmoid)
-            {
-                double product = sigmoidOfS * (1 - sigmoidOfS);
-                (plusSlope, minusSlope) = (-product, product);
-            }
-            else
-            {
-                (plusSlope, minusSlope) = (sigmoidOfS - 1, sigmoidOfS);
-            }
-            double g = _positive[i] ? (pPlus * plusSlope) + (pMinus * minusSlope) : (nPlus * plusSlope) + (nMinus * minusSlope);
+            double g = slopes.Of(sigmoids[j], _positive[i], _options.Surrogate);
             if (g != 0)
             {
                 AddScaledRow(i, (float)g, gw);
@@ -348,6 +299,194 @@ internal sealed class ManagedLinearFits : IStackedFits
         }
         gradient[d] = (float)gb;
         return risk;
+    }
+
+    /// <summary>
+    /// One epoch of fits that share batches (<see cref="SharedBatches"/>): each thread takes some of the fits and walks
+    /// the common batches once, reading a row once for all its fits that train on it. Fit f's arithmetic is that of
+    /// <see cref="Risk"/> on its own part of each batch, in the same order, so the result is the same bit for bit as
+    /// training it on its own plan's batches.
+    /// </summary>
+    private double[] TrainSharedEpoch(SharedBatches shared, FitPlan[] plans, long[] stepCounts, double peakLearningRate, CancellationToken cancellationToken)
+    {
+        int k = plans.Length;
+        int workers = Math.Min(_threads, k);
+        var sums = new double[k];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
+        Parallel.For(0, workers, parallel, t =>
+        {
+            int[] mine = Enumerable.Range(0, k).Where(f => f % workers == t).ToArray();
+            int m = mine.Length;
+            var grads = mine.Select(_ => new float[_d + 1]).ToArray();
+            var biasGrads = new double[m];
+            var scores = mine.Select(_ => new double[shared.MaxBatchLength]).ToArray();
+            var sigmoids = mine.Select(_ => new double[shared.MaxBatchLength]).ToArray();
+            var items = mine.Select(_ => new long[shared.MaxBatchLength]).ToArray();
+            var counts = new int[m];
+            var batch = new BatchSums[m];
+            var slopes = new Slopes[m];
+            var surrogate = _options.Surrogate;
+            for (int b = 0; b < shared.Batches; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var (start, length) = shared.Bounds[b];
+                Array.Clear(batch);
+                Array.Clear(counts);
+                for (int j = 0; j < length; j++)
+                {
+                    long i = shared.Order[start + j];
+                    ulong bits = shared.Members[i];
+                    for (int q = 0; q < m; q++)
+                    {
+                        int f = mine[q];
+                        if ((bits & (1UL << f)) != 0)
+                        {
+                            var w = _w[f];
+                            items[q][counts[q]] = i;
+                            scores[q][counts[q]++] = Dot(i, w.AsSpan(0, _d)) + w[_d];
+                        }
+                    }
+                }
+                for (int q = 0; q < m; q++)
+                {
+                    batch[q].AddAll(scores[q].AsSpan(0, counts[q]), items[q].AsSpan(0, counts[q]), _positive, surrogate, sigmoids[q]);
+                    if (batch[q].Count > 0)
+                    {
+                        slopes[q] = SlopesOf(batch[q], out double risk);
+                        sums[mine[q]] += risk;
+                        Array.Clear(grads[q]);
+                        biasGrads[q] = 0;
+                    }
+                }
+                Array.Clear(counts);
+                for (int j = 0; j < length; j++)
+                {
+                    long i = shared.Order[start + j];
+                    ulong bits = shared.Members[i];
+                    for (int q = 0; q < m; q++)
+                    {
+                        if ((bits & (1UL << mine[q])) != 0)
+                        {
+                            double g = slopes[q].Of(sigmoids[q][counts[q]++], _positive[i], surrogate);
+                            if (g != 0)
+                            {
+                                AddScaledRow(i, (float)g, grads[q].AsSpan(0, _d));
+                                biasGrads[q] += g;
+                            }
+                        }
+                    }
+                }
+                for (int q = 0; q < m; q++)
+                {
+                    if (batch[q].Count == 0)
+                    {
+                        continue; // an empty batch is no step, as on the fit's own plan
+                    }
+                    int f = mine[q];
+                    grads[q][_d] = (float)biasGrads[q];
+                    double lr = UuTrainer.LearningRateAt(stepCounts[f], plans[f].TotalSteps, plans[f].WarmupSteps, peakLearningRate);
+                    stepCounts[f]++;
+                    AdamW(f, grads[q], lr, stepCounts[f]);
+                }
+            }
+        });
+        return sums;
+    }
+
+    /// <summary>A batch's sums of the surrogate's losses per pseudo-labeled set (the partial risks' numerators).</summary>
+    private struct BatchSums
+    {
+        public double PosInP, NegInP, PosInN, NegInN;
+        public int CountP, CountN;
+
+        public readonly int Count => CountP + CountN;
+
+        /// <summary>Adds the items with scores <paramref name="scores"/>, writing sigmoid(s) (which the gradient needs)
+        /// to <paramref name="sigmoids"/>. One exponential per item, over the batch at once: e = exp(-|s|),
+        /// sigmoid(|s|) = 1 / (1 + e), sigmoid(-|s|) = e / (1 + e).</summary>
+        public void AddAll(ReadOnlySpan<double> scores, ReadOnlySpan<long> items, bool[] positive, SurrogateLoss surrogate, Span<double> sigmoids)
+        {
+            var e = sigmoids[..scores.Length];
+            TensorPrimitives.Abs(scores, e);
+            TensorPrimitives.Negate(e, e);
+            TensorPrimitives.Exp(e, e);
+            for (int j = 0; j < scores.Length; j++)
+            {
+                sigmoids[j] = Add(scores[j], e[j], positive[items[j]], surrogate);
+            }
+        }
+
+        private double Add(double s, double e, bool positive, SurrogateLoss surrogate)
+        {
+            double sigmoidOfS = s >= 0 ? 1 / (1 + e) : e / (1 + e);
+            double lossAsPositive, lossAsNegative; // l+(s), l-(s)
+            if (surrogate == SurrogateLoss.Sigmoid)
+            {
+                (lossAsPositive, lossAsNegative) = (1 - sigmoidOfS, sigmoidOfS);
+            }
+            else
+            {
+                double log1pE = Math.Log(1 + e); // softplus(z) = max(z, 0) + log(1 + exp(-|z|))
+                (lossAsPositive, lossAsNegative) = (Math.Max(-s, 0) + log1pE, Math.Max(s, 0) + log1pE);
+            }
+            if (positive)
+            {
+                CountP++;
+                PosInP += lossAsPositive;
+                NegInP += lossAsNegative;
+            }
+            else
+            {
+                CountN++;
+                PosInN += lossAsPositive;
+                NegInN += lossAsNegative;
+            }
+            return sigmoidOfS;
+        }
+    }
+
+    /// <summary>dR/ds = (the set's coefficient of l+') l+' + (its coefficient of l-') l-'.</summary>
+    private readonly record struct Slopes(double PPlus, double PMinus, double NPlus, double NMinus)
+    {
+        /// <summary>dR/ds for an item of the given set whose score has sigmoid <paramref name="sigmoidOfS"/>.</summary>
+        public double Of(double sigmoidOfS, bool positive, SurrogateLoss surrogate)
+        {
+            double plusSlope, minusSlope; // l+'(s), l-'(s)
+            if (surrogate == SurrogateLoss.Sigmoid)
+            {
+                double product = sigmoidOfS * (1 - sigmoidOfS);
+                (plusSlope, minusSlope) = (-product, product);
+            }
+            else
+            {
+                (plusSlope, minusSlope) = (sigmoidOfS - 1, sigmoidOfS);
+            }
+            return positive ? (PPlus * plusSlope) + (PMinus * minusSlope) : (NPlus * plusSlope) + (NMinus * minusSlope);
+        }
+    }
+
+    /// <summary>The objective of a batch with sums <paramref name="sums"/> and its slopes.</summary>
+    private Slopes SlopesOf(in BatchSums sums, out double risk)
+    {
+        double nP = Math.Max(1, sums.CountP);
+        double nN = Math.Max(1, sums.CountN);
+        var p = _priors;
+        if (_options.Objective == UuObjective.Pn)
+        {
+            risk = (p.Pi * sums.PosInP / nP) + ((1 - p.Pi) * sums.NegInN / nN);
+            return new Slopes(p.Pi / nP, 0, 0, (1 - p.Pi) / nN);
+        }
+        double positivePart = (p.A * sums.PosInP / nP) - (p.C * sums.PosInN / nN);
+        double negativePart = (p.D * sums.NegInN / nN) - (p.B * sums.NegInP / nP);
+        double slopeP = 1, slopeN = 1;
+        if (_options.Objective == UuObjective.RobustUu)
+        {
+            double lambda = _options.Lambda;
+            slopeP = positivePart >= 0 ? 1 : lambda;
+            slopeN = negativePart >= 0 ? 1 : lambda;
+        }
+        risk = (slopeP * positivePart) + (slopeN * negativePart);
+        return new Slopes(slopeP * p.A / nP, -slopeN * p.B / nP, -slopeP * p.C / nN, slopeN * p.D / nN);
     }
 
     /// <summary>Row <paramref name="i"/> times <paramref name="w"/> (D weights).</summary>

@@ -71,10 +71,16 @@ public sealed class UuTrainer
     internal UuClassifier TrainOnDevice(Tensor x, IReadOnlyList<PseudoLabel> pseudoLabels, ClassPriors priors, int round, CancellationToken cancellationToken, int fit = 0)
     {
         var o = _options;
-        int d = (int)x.shape[1];
         int seedKey = SeedKey(round, fit);
         var plan = FitPlan.Create(pseudoLabels, o, RoundSeed(o.Seed, seedKey, stream: 1));
-        long initSeed = RoundSeed(o.Seed, seedKey, stream: 2);
+        return TrainWithPlan(x, pseudoLabels, plan, RoundSeed(o.Seed, seedKey, stream: 2), priors, round, cancellationToken);
+    }
+
+    /// <summary>Trains one scorer on <paramref name="plan"/>'s batches, initialised after <c>torch.manual_seed(initSeed)</c>.</summary>
+    private UuClassifier TrainWithPlan(Tensor x, IReadOnlyList<PseudoLabel> pseudoLabels, FitPlan plan, long initSeed, ClassPriors priors, int round, CancellationToken cancellationToken)
+    {
+        var o = _options;
+        int d = (int)x.shape[1];
         using var threads = TorchThreads.Use(ThreadsFor(fits: 1, d));
         if (!StackedScorers.Supports(o.Scorer))
         {
@@ -86,9 +92,10 @@ public sealed class UuTrainer
 
     /// <summary>
     /// Cross-fitting: fit k (of <paramref name="folds"/>) trains on the items whose <paramref name="fold"/> is not k, and
-    /// scores those whose fold is k. Linear and MLP scorers train all folds at once as one stacked model (about the cost
-    /// of one fit); custom scorers train fold by fold. Each fit is seeded as <see cref="TrainOnDevice"/> with
-    /// <c>fit: k + 1</c> would seed it.
+    /// scores those whose fold is k. Linear and MLP scorers train all folds at once as one stacked model; custom scorers
+    /// train fold by fold. Either way fit k's hold-out split and initial weights are seeded as <see cref="TrainOnDevice"/>
+    /// with <c>fit: k + 1</c> would seed them, and its batches are its part of the round's common batches
+    /// (<see cref="SharedBatches"/>), so both ways train the same fits.
     /// </summary>
     /// <returns>The out-of-fold score of every item, and the last fold's training report.</returns>
     internal (float[] Scores, TrainingReport Training) CrossFit(Tensor x, PseudoLabel[] labels, int[] fold, int folds, ClassPriors priors, int round,
@@ -106,13 +113,22 @@ public sealed class UuTrainer
                 masked[f][i] = fold[i] == f ? PseudoLabel.Abstained : labels[i];
             }
         }
+        var plans = new FitPlan[folds];
+        var initSeeds = new long[folds];
+        for (int f = 0; f < folds; f++)
+        {
+            int seedKey = SeedKey(round, f + 1);
+            plans[f] = FitPlan.Create(masked[f], o, RoundSeed(o.Seed, seedKey, stream: 1));
+            initSeeds[f] = RoundSeed(o.Seed, seedKey, stream: 2);
+        }
+        plans = FitPlan.ShareBatches(plans, fold, labels, o, RoundSeed(o.Seed, SeedKey(round, 0), stream: 4));
         if (!StackedScorers.Supports(o.Scorer))
         {
             var outOfFold = new float[n];
             TrainingReport? report = null;
             for (int f = 0; f < folds; f++)
             {
-                using var classifier = TrainOnDevice(x, masked[f], priors, round, cancellationToken, fit: f + 1);
+                using var classifier = TrainWithPlan(x, masked[f], plans[f], initSeeds[f], priors, round, cancellationToken);
                 var scores = classifier.ScoreTensor(x, o.Threads);
                 for (int i = 0; i < n; i++)
                 {
@@ -126,14 +142,6 @@ public sealed class UuTrainer
             return (outOfFold, report!);
         }
 
-        var plans = new FitPlan[folds];
-        var initSeeds = new long[folds];
-        for (int f = 0; f < folds; f++)
-        {
-            int seedKey = SeedKey(round, f + 1);
-            plans[f] = FitPlan.Create(masked[f], o, RoundSeed(o.Seed, seedKey, stream: 1));
-            initSeeds[f] = RoundSeed(o.Seed, seedKey, stream: 2);
-        }
         using var threads = TorchThreads.Use(ThreadsFor(folds, d));
         using var model = TrainStacked(x, labels, plans, initSeeds, priors, round, cancellationToken, out var reports);
         return (model.ScoreOwnFold(fold), reports[^1]);

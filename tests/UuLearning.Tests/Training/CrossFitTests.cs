@@ -170,8 +170,9 @@ public class CrossFitTests
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getenv")]
     private static extern IntPtr NativeGetEnv([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPStr)] string name);
 
-    /// <summary>A corpus size and batch size for which the five folds' training sets need different numbers of batches,
-    /// so the stacked trainer must idle the shorter folds at the end of each epoch.</summary>
+    /// <summary>A corpus size and batch size for which the five folds' own plans would need different numbers of batches
+    /// (cross-fitting now gives every fold the round's common batches, so this checks that the common batches, not the
+    /// folds' own counts, are what both paths train on).</summary>
     private static (int N, int Batch) SizeWithUnequalBatchCounts()
     {
         var options = new UuTrainerOptions { BatchSize = 16 };
