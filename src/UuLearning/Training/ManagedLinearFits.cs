@@ -48,38 +48,13 @@ internal sealed class ManagedLinearFits : IStackedFits
     private readonly UuTrainerOptions _options;
     private readonly int _threads;
 
-    private ManagedLinearFits(float[] x, int d, bool[] positive, float[][] w, ClassPriors priors, UuTrainerOptions options, int threads, double sparseDensity)
+    private ManagedLinearFits(ManagedRows rows, bool[] positive, float[][] w, ClassPriors priors, UuTrainerOptions options, int threads)
     {
-        _d = d;
-        int n = x.Length / d;
-        long nonZero = x.Length - CountZeros(x);
-        if (nonZero <= sparseDensity * x.Length)
-        {
-            // Mostly zeros (hashed n-grams): rows as (column, value) lists, so a row costs its non-zeros, not D.
-            _rowStart = new int[n + 1];
-            _columns = new int[nonZero];
-            _values = new float[nonZero];
-            int at = 0;
-            for (int i = 0; i < n; i++)
-            {
-                _rowStart[i] = at;
-                var row = x.AsSpan(i * d, d);
-                for (int j = 0; j < d; j++)
-                {
-                    if (row[j] != 0)
-                    {
-                        _columns[at] = j;
-                        _values[at++] = row[j];
-                    }
-                }
-            }
-            _rowStart[n] = at;
-            _x = Array.Empty<float>();
-        }
-        else
-        {
-            _x = x;
-        }
+        _d = rows.Dimension;
+        _x = rows.Dense;
+        _rowStart = rows.RowStart;
+        _columns = rows.Columns;
+        _values = rows.Values;
         _positive = positive;
         _w = w;
         _m = w.Select(p => new float[p.Length]).ToArray();
@@ -120,15 +95,12 @@ internal sealed class ManagedLinearFits : IStackedFits
     /// <param name="options">Objective, surrogate, lambda, weight decay and scorer (linear).</param>
     /// <param name="threads">How many fits may run at once.</param>
     /// <param name="sparseDensity">The share of non-zeros at or below which rows are held sparse (tests force either way).</param>
+    /// <param name="rows">The managed copy of <paramref name="x"/> when the caller keeps one (made here otherwise).</param>
     public static ManagedLinearFits Create(Tensor x, IReadOnlyList<PseudoLabel> labels, IReadOnlyList<long> seeds, ClassPriors priors, UuTrainerOptions options, int threads,
-        double sparseDensity = SparseDensity)
+        double sparseDensity = SparseDensity, ManagedRows? rows = null)
     {
         int d = (int)x.shape[1];
-        float[] data;
-        using (var contiguous = x.contiguous())
-        {
-            data = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(contiguous.bytes).ToArray();
-        }
+        rows ??= ManagedRows.From(x, sparseDensity);
         var positive = new bool[labels.Count];
         for (int i = 0; i < positive.Length; i++)
         {
@@ -148,7 +120,7 @@ internal sealed class ManagedLinearFits : IStackedFits
                 t.Dispose();
             }
         }
-        return new ManagedLinearFits(data, d, positive, w, priors, options, Math.Max(1, threads), sparseDensity);
+        return new ManagedLinearFits(rows, positive, w, priors, options, Math.Max(1, threads));
     }
 
     /// <inheritdoc />
@@ -518,19 +490,6 @@ internal sealed class ManagedLinearFits : IStackedFits
         }
     }
 
-    private static long CountZeros(float[] x)
-    {
-        long zeros = 0;
-        foreach (float v in x)
-        {
-            if (v == 0)
-            {
-                zeros++;
-            }
-        }
-        return zeros;
-    }
-
     /// <summary>One AdamW step (torch's formulation, as <see cref="StackedScorers.Step"/>) of fit <paramref name="f"/>;
     /// <paramref name="step"/> is 1-based, after this step.</summary>
     private void AdamW(int f, float[] grad, double lr, long step)
@@ -581,5 +540,76 @@ internal sealed class ManagedLinearFits : IStackedFits
     /// <inheritdoc />
     public void Dispose()
     {
+    }
+}
+
+/// <summary>
+/// The feature matrix as the managed linear engine reads it: dense rows, or (column, value) lists when at most
+/// <see cref="ManagedLinearFits.SparseDensity"/> of the entries are non-zero. Made once per feature tensor and shared by
+/// every training on it (<see cref="UuTrainer"/> keeps it while the tensor lives), so the rounds of a refinement copy
+/// the matrix once, not once per training.
+/// </summary>
+internal sealed class ManagedRows
+{
+    private ManagedRows(int dimension, float[] dense, int[]? rowStart, int[]? columns, float[]? values)
+    {
+        Dimension = dimension;
+        Dense = dense;
+        RowStart = rowStart;
+        Columns = columns;
+        Values = values;
+    }
+
+    public int Dimension { get; }
+
+    /// <summary>The rows, row-major, or empty when held sparse.</summary>
+    public float[] Dense { get; }
+
+    /// <summary>Sparse rows (CSR): row i's entries are Columns/Values[RowStart[i]..RowStart[i + 1]]; null when dense.</summary>
+    public int[]? RowStart { get; }
+
+    public int[]? Columns { get; }
+
+    public float[]? Values { get; }
+
+    /// <summary>Copies the [N, D] float32 CPU tensor <paramref name="x"/>.</summary>
+    public static ManagedRows From(Tensor x, double sparseDensity)
+    {
+        int d = (int)x.shape[1];
+        float[] data;
+        using (var contiguous = x.contiguous())
+        {
+            data = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(contiguous.bytes).ToArray();
+        }
+        int n = data.Length / d;
+        long nonZero = 0;
+        foreach (float v in data)
+        {
+            nonZero += v != 0 ? 1 : 0;
+        }
+        if (nonZero > sparseDensity * data.Length)
+        {
+            return new ManagedRows(d, data, null, null, null);
+        }
+        // Mostly zeros (hashed n-grams): rows as (column, value) lists, so a row costs its non-zeros, not D.
+        var rowStart = new int[n + 1];
+        var columns = new int[nonZero];
+        var values = new float[nonZero];
+        int at = 0;
+        for (int i = 0; i < n; i++)
+        {
+            rowStart[i] = at;
+            var row = data.AsSpan(i * d, d);
+            for (int j = 0; j < d; j++)
+            {
+                if (row[j] != 0)
+                {
+                    columns[at] = j;
+                    values[at++] = row[j];
+                }
+            }
+        }
+        rowStart[n] = at;
+        return new ManagedRows(d, Array.Empty<float>(), rowStart, columns, values);
     }
 }
