@@ -164,10 +164,9 @@ internal sealed class ManagedLinearFits : IStackedFits
     {
         _held ??= plans.Select(p => p.HeldPos.Concat(p.HeldNeg).Select(i => (long)i).ToArray()).ToArray();
         var risks = new double[plans.Length];
-        for (int f = 0; f < plans.Length; f++)
-        {
-            risks[f] = Risk(_held[f], _w[f], new double[2 * _held[f].Length], gradient: null);
-        }
+        var held = _held;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(_threads, plans.Length) };
+        Parallel.For(0, plans.Length, parallel, f => risks[f] = Risk(held[f], _w[f], new double[2 * held[f].Length], gradient: null));
         return risks;
     }
 
