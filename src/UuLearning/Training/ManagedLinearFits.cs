@@ -1,4 +1,3 @@
-using System.Numerics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -30,13 +29,7 @@ namespace UuLearning;
 /// </remarks>
 internal sealed class ManagedLinearFits : IStackedFits
 {
-    private const double Beta1 = 0.9;
-    private const double Beta2 = 0.999;
-    private const double Epsilon = 1e-8;
-    private readonly float[] _x; // dense rows, or empty when the rows are held sparse
-    private readonly int[]? _rowStart; // sparse rows (CSR): row i's entries are _columns/_values[_rowStart[i].._rowStart[i + 1]]
-    private readonly int[]? _columns;
-    private readonly float[]? _values;
+    private readonly ManagedRows _rows;
     private readonly int _d;
     private readonly bool[] _positive;
     private readonly float[][] _w; // per fit: d weights, then the bias
@@ -51,10 +44,7 @@ internal sealed class ManagedLinearFits : IStackedFits
     private ManagedLinearFits(ManagedRows rows, bool[] positive, float[][] w, ClassPriors priors, UuTrainerOptions options, int threads)
     {
         _d = rows.Dimension;
-        _x = rows.Dense;
-        _rowStart = rows.RowStart;
-        _columns = rows.Columns;
-        _values = rows.Values;
+        _rows = rows;
         _positive = positive;
         _w = w;
         _m = w.Select(p => new float[p.Length]).ToArray();
@@ -78,7 +68,7 @@ internal sealed class ManagedLinearFits : IStackedFits
     internal bool ShareRows { get; set; } = true;
 
     /// <summary>Whether the rows are held sparse (for tests).</summary>
-    internal bool IsSparse => _rowStart is not null;
+    internal bool IsSparse => _rows.RowStart is not null;
 
     /// <summary>Whether this engine can train <paramref name="options"/>' scorer on <paramref name="x"/>: a linear head,
     /// features on the CPU, and a matrix that fits one managed array.</summary>
@@ -151,7 +141,7 @@ internal sealed class ManagedLinearFits : IStackedFits
                 step++;
                 var items = orders[f].AsSpan(bounds[f][b].Start, bounds[f][b].Length);
                 sum += Risk(items, _w[f], scratch, grad);
-                AdamW(f, grad, lr, step);
+                ManagedAdamW.Step(_w[f], _m[f], _v[f], grad, lr, step, _options.WeightDecay);
             }
             stepCounts[f] = step;
             sums[f] = sum;
@@ -224,7 +214,7 @@ internal sealed class ManagedLinearFits : IStackedFits
         for (int i = 0; i < fold.Length; i++)
         {
             var w = _w[fold[i]];
-            result[i] = (float)(Dot(i, w.AsSpan(0, _d)) + w[_d]);
+            result[i] = (float)(_rows.Dot(i, w.AsSpan(0, _d)) + w[_d]);
         }
         return result;
     }
@@ -246,7 +236,7 @@ internal sealed class ManagedLinearFits : IStackedFits
         var sigmoids = scratch.AsSpan(items.Length, items.Length);
         for (int j = 0; j < items.Length; j++)
         {
-            scores[j] = Dot(items[j], weights) + w[d];
+            scores[j] = _rows.Dot(items[j], weights) + w[d];
         }
         var sums = default(BatchSums);
         sums.AddAll(scores, items, _positive, _options.Surrogate, sigmoids);
@@ -264,7 +254,7 @@ internal sealed class ManagedLinearFits : IStackedFits
             double g = slopes.Of(sigmoids[j], _positive[i], _options.Surrogate);
             if (g != 0)
             {
-                AddScaledRow(i, (float)g, gw);
+                _rows.AddScaled(i, (float)g, gw);
                 gb += g;
             }
         }
@@ -314,7 +304,7 @@ internal sealed class ManagedLinearFits : IStackedFits
                         {
                             var w = _w[f];
                             items[q][counts[q]] = i;
-                            scores[q][counts[q]++] = Dot(i, w.AsSpan(0, _d)) + w[_d];
+                            scores[q][counts[q]++] = _rows.Dot(i, w.AsSpan(0, _d)) + w[_d];
                         }
                     }
                 }
@@ -341,7 +331,7 @@ internal sealed class ManagedLinearFits : IStackedFits
                             double g = slopes[q].Of(sigmoids[q][counts[q]++], _positive[i], surrogate);
                             if (g != 0)
                             {
-                                AddScaledRow(i, (float)g, grads[q].AsSpan(0, _d));
+                                _rows.AddScaled(i, (float)g, grads[q].AsSpan(0, _d));
                                 biasGrads[q] += g;
                             }
                         }
@@ -357,7 +347,7 @@ internal sealed class ManagedLinearFits : IStackedFits
                     grads[q][_d] = (float)biasGrads[q];
                     double lr = UuTrainer.LearningRateAt(stepCounts[f], plans[f].TotalSteps, plans[f].WarmupSteps, peakLearningRate);
                     stepCounts[f]++;
-                    AdamW(f, grads[q], lr, stepCounts[f]);
+                    ManagedAdamW.Step(_w[f], _m[f], _v[f], grads[q], lr, stepCounts[f], _options.WeightDecay);
                 }
             }
         });
@@ -460,82 +450,6 @@ internal sealed class ManagedLinearFits : IStackedFits
         return new Slopes(slopeP * p.A / nP, -slopeN * p.B / nP, -slopeP * p.C / nN, slopeN * p.D / nN);
     }
 
-    /// <summary>Row <paramref name="i"/> times <paramref name="w"/> (D weights).</summary>
-    private double Dot(long i, ReadOnlySpan<float> w)
-    {
-        if (_rowStart is null)
-        {
-            return TensorPrimitives.Dot(_x.AsSpan((int)(i * _d), _d), w);
-        }
-        float sum = 0;
-        for (int at = _rowStart[i], end = _rowStart[i + 1]; at < end; at++)
-        {
-            sum += _values![at] * w[_columns![at]];
-        }
-        return sum;
-    }
-
-    /// <summary><paramref name="gradient"/> += <paramref name="scale"/> x row <paramref name="i"/>.</summary>
-    private void AddScaledRow(long i, float scale, Span<float> gradient)
-    {
-        if (_rowStart is null)
-        {
-            TensorPrimitives.MultiplyAdd(_x.AsSpan((int)(i * _d), _d), scale, gradient, gradient);
-            return;
-        }
-        for (int at = _rowStart[i], end = _rowStart[i + 1]; at < end; at++)
-        {
-            gradient[_columns![at]] += scale * _values![at];
-        }
-    }
-
-    /// <summary>One AdamW step (torch's formulation, as <see cref="StackedScorers.Step"/>) of fit <paramref name="f"/>;
-    /// <paramref name="step"/> is 1-based, after this step.</summary>
-    private void AdamW(int f, float[] grad, double lr, long step)
-    {
-        var p = _w[f];
-        var m = _m[f];
-        var v = _v[f];
-        float decay = (float)(1 - (lr * _options.WeightDecay));
-        float oneMinusBeta1 = (float)(1 - Beta1);
-        float oneMinusBeta2 = (float)(1 - Beta2);
-        float secondCorrection = (float)Math.Sqrt(1 - Math.Pow(Beta2, step));
-        float stepSize = (float)(lr / (1 - Math.Pow(Beta1, step)));
-        float eps = (float)Epsilon;
-        int j = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var vDecay = new Vector<float>(decay);
-            var vOneMinusBeta1 = new Vector<float>(oneMinusBeta1);
-            var vOneMinusBeta2 = new Vector<float>(oneMinusBeta2);
-            var vSecondCorrection = new Vector<float>(secondCorrection);
-            var vStepSize = new Vector<float>(stepSize);
-            var vEps = new Vector<float>(eps);
-            for (; j <= p.Length - Vector<float>.Count; j += Vector<float>.Count)
-            {
-                var g = new Vector<float>(grad, j);
-                var mj = new Vector<float>(m, j);
-                var vj = new Vector<float>(v, j);
-                mj += (g - mj) * vOneMinusBeta1;
-                vj += ((g * g) - vj) * vOneMinusBeta2;
-                var denom = (Vector.SquareRoot(vj) / vSecondCorrection) + vEps;
-                var pj = (new Vector<float>(p, j) * vDecay) - (vStepSize * (mj / denom));
-                mj.CopyTo(m, j);
-                vj.CopyTo(v, j);
-                pj.CopyTo(p, j);
-            }
-        }
-        for (; j < p.Length; j++)
-        {
-            float g = grad[j];
-            p[j] *= decay;
-            m[j] += (g - m[j]) * oneMinusBeta1;
-            v[j] += ((g * g) - v[j]) * oneMinusBeta2;
-            float denom = (MathF.Sqrt(v[j]) / secondCorrection) + eps;
-            p[j] -= stepSize * (m[j] / denom);
-        }
-    }
-
     /// <inheritdoc />
     public void Dispose()
     {
@@ -570,6 +484,35 @@ internal sealed class ManagedRows
     public int[]? Columns { get; }
 
     public float[]? Values { get; }
+
+    /// <summary>Row <paramref name="i"/> times <paramref name="w"/> (D weights).</summary>
+    public double Dot(long i, ReadOnlySpan<float> w)
+    {
+        if (RowStart is null)
+        {
+            return TensorPrimitives.Dot(Dense.AsSpan((int)(i * Dimension), Dimension), w);
+        }
+        float sum = 0;
+        for (int at = RowStart[i], end = RowStart[i + 1]; at < end; at++)
+        {
+            sum += Values![at] * w[Columns![at]];
+        }
+        return sum;
+    }
+
+    /// <summary><paramref name="target"/> += <paramref name="scale"/> x row <paramref name="i"/>.</summary>
+    public void AddScaled(long i, float scale, Span<float> target)
+    {
+        if (RowStart is null)
+        {
+            TensorPrimitives.MultiplyAdd(Dense.AsSpan((int)(i * Dimension), Dimension), scale, target, target);
+            return;
+        }
+        for (int at = RowStart[i], end = RowStart[i + 1]; at < end; at++)
+        {
+            target[Columns![at]] += scale * Values![at];
+        }
+    }
 
     /// <summary>Copies the [N, D] float32 CPU tensor <paramref name="x"/>.</summary>
     public static ManagedRows From(Tensor x, double sparseDensity)
