@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Diagnostics;
 using System.Globalization;
 using TorchSharp;
@@ -15,6 +16,10 @@ namespace UuLearning;
 internal sealed class MultiClassTrainer
 {
     private readonly UuTrainerOptions _options;
+
+    // The managed engine's copy of each feature tensor, kept while the tensor object lives (a refinement trains every
+    // fold of every round on the same tensor).
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, ManagedRows> _managedRows = new();
 
     public MultiClassTrainer(UuTrainerOptions options)
     {
@@ -77,6 +82,12 @@ internal sealed class MultiClassTrainer
             module.to(device);
             var parameters = module.parameters().ToArray();
             using var optimizer = new HeldScalarAdamW(parameters, o.LearningRate, o.WeightDecay);
+            // The linear head on the CPU steps in managed code; the module only gives it its initial weights and takes
+            // the trained ones back at the end.
+            var managed = ManagedEnabled && ManagedSoftmaxFit.Supports(o, x)
+                ? ManagedSoftmaxFit.Create(_managedRows.GetValue(x, t => ManagedRows.From(t, ManagedLinearFits.SparseDensity)), labels, module, priors, o)
+                : null;
+            float[]? managedBest = null;
             using var target = torch.tensor(labels.Select(l => (long)Math.Max(l, 0)).ToArray(), device: device);
             held.Sort();
             using var heldIdx = held.Count > 0 ? torch.tensor(held.ToArray(), device: device) : null;
@@ -104,7 +115,38 @@ internal sealed class MultiClassTrainer
                     }
                     bounds[b] = (start, order.Count - start);
                 }
-                using var epochIdx = torch.tensor(order.ToArray(), device: device);
+                var orderArray = order.ToArray();
+                if (managed is not null)
+                {
+                    for (int b = 0; b < batches; b++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        if (bounds[b].Length == 0)
+                        {
+                            continue;
+                        }
+                        double lr = UuTrainer.LearningRateAt(step++, totalSteps, warmupSteps, o.LearningRate);
+                        managed.Step(orderArray.AsSpan(bounds[b].Start, bounds[b].Length), lr, step);
+                    }
+                    if (held.Count == 0)
+                    {
+                        bestEpoch = epoch;
+                        continue;
+                    }
+                    double managedHeld = managed.Risk(CollectionsMarshal.AsSpan(held));
+                    if (!double.IsFinite(managedHeld))
+                    {
+                        throw NonFinite(round, epoch);
+                    }
+                    if (managedHeld < best)
+                    {
+                        best = managedHeld;
+                        bestEpoch = epoch;
+                        managedBest = (float[])managed.Parameters.Clone();
+                    }
+                    continue;
+                }
+                using var epochIdx = torch.tensor(orderArray, device: device);
                 module.train();
                 for (int b = 0; b < batches; b++)
                 {
@@ -135,8 +177,7 @@ internal sealed class MultiClassTrainer
                 }
                 if (!double.IsFinite(heldRisk))
                 {
-                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                        $"Scores became non-finite in round {round}, epoch {epoch}. Lower LearningRate (now {o.LearningRate}) or check the features."));
+                    throw NonFinite(round, epoch);
                 }
                 if (heldRisk < best)
                 {
@@ -145,7 +186,15 @@ internal sealed class MultiClassTrainer
                     Snapshot(parameters, snapshot);
                 }
             }
-            if (snapshot.Count > 0 && bestEpoch != o.Epochs)
+            if (managed is not null)
+            {
+                if (managedBest is not null && bestEpoch != o.Epochs)
+                {
+                    managedBest.CopyTo(managed.Parameters, 0);
+                }
+                managed.CopyTo(module);
+            }
+            else if (snapshot.Count > 0 && bestEpoch != o.Epochs)
             {
                 using var noGrad = torch.no_grad();
                 using var scope = NewDisposeScope();
@@ -170,6 +219,13 @@ internal sealed class MultiClassTrainer
             }
         }
     }
+
+    /// <summary>Whether the linear head on the CPU trains in managed code (<see cref="ManagedSoftmaxFit"/>; true). Tests
+    /// turn it off to compare with TorchSharp training the same module.</summary>
+    internal bool ManagedEnabled { get; set; } = true;
+
+    private InvalidOperationException NonFinite(int round, int epoch) => new(string.Create(CultureInfo.InvariantCulture,
+        $"Scores became non-finite in round {round}, epoch {epoch}. Lower LearningRate (now {_options.LearningRate}) or check the features."));
 
     /// <summary>Log-probabilities [N, K] of every row of <paramref name="x"/>, row-major, without gradients.</summary>
     public static float[] LogProbabilities(nn.Module<Tensor, Tensor> module, Tensor x)
