@@ -97,13 +97,16 @@ internal static class MiniLmThreadsTiming
         "package-default" => Embedder.Package(new PackageMiniLmEmbedder(intraOpThreads: 0)),
         "package-1" => Embedder.Package(new PackageMiniLmEmbedder(intraOpThreads: 1)),
         "new-default" => Embedder.New(new MiniLmEmbeddingGenerator()),
-        // The default before batch-parallel inference: one batch after another, each on all intra-op threads.
-        "new-sequential" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), null, MiniLmBatchParallelism.None)),
-        // Default threads, with a call cut where the next text would make its padding more than 10 % / 15 % / 20 %.
-        "new-pad10" => Embedder.New(new MiniLmEmbeddingGenerator { MaxPadding = 0.10 }),
+        // The default before batch-parallel inference and the padding limit: one batch after another, each on all
+        // intra-op threads, batches cut by count and padded positions only.
+        "new-sequential" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), null, MiniLmBatchParallelism.None) { MaxPadding = double.PositiveInfinity }),
+        // Each change alone: one batch after another with the padding limit; batch-parallel without it.
+        "new-sequential-pad10" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), null, MiniLmBatchParallelism.None)),
+        "new-nopad" => Embedder.New(new MiniLmEmbeddingGenerator { MaxPadding = double.PositiveInfinity }),
+        // Other padding limits (the default is 10 %).
         "new-pad15" => Embedder.New(new MiniLmEmbeddingGenerator { MaxPadding = 0.15 }),
         "new-pad20" => Embedder.New(new MiniLmEmbeddingGenerator { MaxPadding = 0.20 }),
-        "new-1-pad10" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { IntraOpThreads = 1 }) { MaxPadding = 0.10 }),
+        // One thread without the padding limit (one thread before this change).
         "new-1-nopad" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { IntraOpThreads = 1 }) { MaxPadding = double.PositiveInfinity }),
         // Batch-parallel workers sharing the one session (and its intra-op threads) instead of a second session.
         "new-shared" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), null, MiniLmBatchParallelism.SharedSession)),

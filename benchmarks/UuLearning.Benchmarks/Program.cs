@@ -19,7 +19,7 @@ if (args.Length > 0 && args[0] == "minilm-memory")
 
 if (args.Length > 0 && args[0] == "minilm-padding")
 {
-    return MiniLmPaddingReport.Run();
+    return MiniLmPaddingReport.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "minilm-parallel-check")

@@ -35,11 +35,18 @@ internal enum MiniLmBatchParallelism
 /// default: [CLS], the first 510 pieces, [SEP]).</para>
 /// <para>Texts are sorted by word-piece count and sent in calls of at most
 /// <see cref="MiniLmEmbeddingGeneratorOptions.MaxBatchSize"/> texts and
-/// <see cref="MiniLmEmbeddingGeneratorOptions.MaxBatchTokens"/> padded positions, so that little of the model's work
-/// goes to padding; results come back in input order.</para>
-/// <para>CPU-bound: <see cref="GenerateAsync"/> runs on the calling thread and returns a completed task. Thread-safe:
-/// concurrent calls are serialised on the one ONNX Runtime session. Loading the model takes about a second and some
-/// 100 MB of memory, so create one instance and reuse it; <see cref="Dispose"/> releases the session.</para>
+/// <see cref="MiniLmEmbeddingGeneratorOptions.MaxBatchTokens"/> padded positions; a call also stops before a text
+/// that would make its padded positions more than 1.1 times its real word pieces, so that little of the model's work
+/// goes to padding. Results come back in input order.</para>
+/// <para>Threads: with more than one intra-op thread (<see cref="MiniLmEmbeddingGeneratorOptions.IntraOpThreads"/>;
+/// by default one per processor) and two or more calls' worth of texts, each thread runs whole calls of its own on a
+/// second ONNX Runtime session at one intra-op thread (longest calls first); a single call runs on all threads of the
+/// first session. The vectors are the same either way (each call is the same computation whichever thread runs it).
+/// The second session holds a second copy of the model: about 90 MB more memory than one thread.</para>
+/// <para>CPU-bound: <see cref="GenerateAsync"/> runs on the calling thread (and the extra worker threads) and returns a
+/// completed task. Thread-safe: concurrent calls are serialised. Loading the model takes about a second (two with the
+/// second session) and some 100 MB of memory per session, so create one instance and reuse it; <see cref="Dispose"/>
+/// releases the sessions.</para>
 /// </remarks>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -154,7 +161,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <param name="values">The texts; null entries are not allowed. An empty text still gets a (meaningless) unit vector
     /// (that of <c>[CLS] [SEP]</c>), so filter empty texts first (<see cref="TextFeatures.EmbedAsync"/> does).</param>
     /// <param name="options">Optional; if <see cref="EmbeddingGenerationOptions.Dimensions"/> is set it must be 384. Other settings are ignored.</param>
-    /// <param name="cancellationToken">Checked before each model call and passed to the running call.</param>
+    /// <param name="cancellationToken">Checked before each model call and passed to the running calls.</param>
     /// <returns>One unit-length 384-dimensional embedding per text, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> or an entry is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> asks for a dimension other than 384.</exception>
@@ -197,7 +204,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 
-    /// <summary>Releases the ONNX Runtime session. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>Releases the ONNX Runtime sessions. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         lock (_lock)
@@ -218,10 +225,13 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>The word-piece ids the model reads for <paramref name="text"/> (for tests and benchmarks).</summary>
     internal int[] Tokenize(string text) => _tokenizer.Encode(text, _options.MaxTokensPerText);
 
+    /// <summary>The padding limit of a model call by default: 10 %.</summary>
+    internal const double DefaultMaxPadding = 0.10;
+
     /// <summary>A model call does not take the next text (in length order) if that would make its padded positions
-    /// more than <c>1 + MaxPadding</c> times its real word pieces (see <see cref="TokenBatches.Plan"/>; benchmarks
-    /// compare values).</summary>
-    internal double MaxPadding { get; set; } = double.PositiveInfinity;
+    /// more than <c>1 + MaxPadding</c> times its real word pieces (see <see cref="TokenBatches.Plan"/>);
+    /// <see cref="DefaultMaxPadding"/> unless a benchmark or test sets it (infinity: no limit, as before).</summary>
+    internal double MaxPadding { get; set; } = DefaultMaxPadding;
 
     /// <summary>Called on the worker's thread before each model call with the call's place in the work order (0 for
     /// the first call made); tests use it to cancel or fail in the middle of a call.</summary>
