@@ -103,6 +103,8 @@ internal static class MiniLmThreadsTiming
         // Each change alone: one batch after another with the padding limit; batch-parallel without it.
         "new-sequential-pad10" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), null, MiniLmBatchParallelism.None)),
         "new-nopad" => Embedder.New(new MiniLmEmbeddingGenerator { MaxPadding = double.PositiveInfinity }),
+        // Batch-parallel workers each taking calls of up to the full MaxBatchTokens (not their share of it).
+        "new-fullcalls" => Embedder.New(new MiniLmEmbeddingGenerator { SplitBatchTokens = false }),
         // Other padding limits (the default is 10 %).
         "new-pad15" => Embedder.New(new MiniLmEmbeddingGenerator { MaxPadding = 0.15 }),
         "new-pad20" => Embedder.New(new MiniLmEmbeddingGenerator { MaxPadding = 0.20 }),

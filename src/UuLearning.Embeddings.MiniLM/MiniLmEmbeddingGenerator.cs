@@ -233,6 +233,10 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <see cref="DefaultMaxPadding"/> unless a benchmark or test sets it (infinity: no limit, as before).</summary>
     internal double MaxPadding { get; set; } = DefaultMaxPadding;
 
+    /// <summary>Whether batch-parallel workers each take calls of at most <c>MaxBatchTokens / workers</c> padded
+    /// positions (true by default; benchmarks compare).</summary>
+    internal bool SplitBatchTokens { get; set; } = true;
+
     /// <summary>Called on the worker's thread before each model call with the call's place in the work order (0 for
     /// the first call made); tests use it to cancel or fail in the middle of a call.</summary>
     internal Action<int>? BatchStarting { get; set; }
@@ -240,13 +244,22 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>Embeds tokenized texts in length-sorted calls; vectors in the order of <paramref name="ids"/>.</summary>
     internal float[][] Embed(IReadOnlyList<int[]> ids, CancellationToken cancellationToken)
     {
-        var batches = TokenBatches.Plan([.. ids.Select(x => x.Length)], _options.MaxBatchSize, _options.MaxBatchTokens, out var order, MaxPadding);
+        int[] lengths = [.. ids.Select(x => x.Length)];
+        var batches = TokenBatches.Plan(lengths, _options.MaxBatchSize, _options.MaxBatchTokens, out var order, MaxPadding);
         var vectors = new float[ids.Count][];
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (batches.Count >= 2 && _batchSession is not null)
             {
+                if (SplitBatchTokens)
+                {
+                    // The workers' calls run at once: each gets its share of the padded positions, so that the
+                    // activations in flight (and the session's memory arena) stay those of one full call.
+                    var share = Math.Max(_options.MaxBatchTokens / _batchWorkers, lengths.Max());
+                    batches = TokenBatches.Plan(lengths, _options.MaxBatchSize, share, out order, MaxPadding);
+                }
+
                 RunBatches(_batchSession, Math.Min(_batchWorkers, batches.Count), ids, order, batches, vectors, cancellationToken);
             }
             else
