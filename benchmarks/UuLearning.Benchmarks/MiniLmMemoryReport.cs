@@ -35,6 +35,11 @@ internal static class MiniLmMemoryReport
                 "rewrite-fullcalls" => new MiniLmEmbeddingGenerator { SplitBatchTokens = false },
                 _ => new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), null, MiniLmBatchParallelism.None) { MaxPadding = double.PositiveInfinity },
             };
+            using (var loaded = Process.GetCurrentProcess())
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{args[0]}: working set after loading the model {loaded.WorkingSet64 / 1e6:0} MB"));
+            }
+
             generator.GenerateAsync(texts).GetAwaiter().GetResult();
         }
 
