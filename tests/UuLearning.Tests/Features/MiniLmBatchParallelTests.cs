@@ -38,10 +38,14 @@ public class MiniLmBatchParallelTests(MiniLmFixture fixture) : IClassFixture<Min
     public async Task GenerateAsync_OneBatchOnSeveralThreads_SameVectorAsOneThread()
     {
         using var generator = Parallel(MiniLmBatchParallelism.SecondSession);
-        string[] texts = ["One short text.", MixedTexts[5]];
+        string[] texts = ["One short text.", "Another short text."];
+        var calls = 0;
+        generator.BatchStarting = _ => calls++;
 
         var both = await generator.GenerateAsync(texts);
         var alone = await fixture.Generator.GenerateAsync(texts);
+
+        Assert.Equal(1, calls);
 
         for (var i = 0; i < texts.Length; i++)
         {
