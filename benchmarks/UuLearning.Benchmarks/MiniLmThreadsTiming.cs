@@ -6,10 +6,11 @@ using UuLearning.Tests;
 namespace UuLearning.Benchmarks;
 
 /// <summary>
-/// <c>minilm-threads [texts] [repeats] [config,config,...]</c>: a side-by-side timer (not BenchmarkDotNet) for MiniLM
+/// <c>minilm-threads [texts] [repeats] [config,config,...] [youtube|mc-ideology-64]</c>: a side-by-side timer (not BenchmarkDotNet) for MiniLM
 /// thread, spinning and graph settings, and for the package's path before issue #14 at its default. Every
 /// configuration gets a fresh generator (model load and a 32-text warm-up not timed), embeds the first <c>texts</c>
-/// bundled YouTube comments (500 by default), and the configurations are interleaved <c>repeats</c> times (2 by
+/// bundled YouTube comments (500 by default; or the first <c>texts</c> of the 64 news articles, each 512 word pieces),
+/// and the configurations are interleaved <c>repeats</c> times (2 by
 /// default) so each sees the same machine state. Prints texts/s, process CPU seconds per wall second, and how many
 /// of the process's threads are pinned to one processor (ONNX Runtime pins its own threads when it picks the count).
 /// </summary>
@@ -26,10 +27,11 @@ internal static class MiniLmThreadsTiming
         var count = args.Length > 0 ? int.Parse(args[0], inv) : 500;
         var repeats = args.Length > 1 ? int.Parse(args[1], inv) : 2;
         var configs = args.Length > 2 ? args[2].Split(',') : DefaultConfigs;
-        var texts = CsvTexts.YoutubeSpam(count);
+        var set = args.Length > 3 ? args[3] : "youtube";
+        var texts = set == "youtube" ? CsvTexts.YoutubeSpam(count) : [.. MiniLmTextSets.Read(set).Take(count)];
         var warmUp = texts.Take(32).ToArray();
         Console.WriteLine(string.Create(inv,
-            $"# {texts.Count} YouTube comments, processors {Environment.ProcessorCount}, load {File.ReadAllText("/proc/loadavg").Trim()}, {DateTime.UtcNow:HH:mm:ss} UTC"));
+            $"# {texts.Count} texts of {set}, processors {Environment.ProcessorCount}, load {File.ReadAllText("/proc/loadavg").Trim()}, {DateTime.UtcNow:HH:mm:ss} UTC"));
         var results = configs.ToDictionary(c => c, _ => new List<double>());
         for (var r = 0; r < repeats; r++)
         {
@@ -95,6 +97,21 @@ internal static class MiniLmThreadsTiming
         "package-default" => Embedder.Package(new PackageMiniLmEmbedder(intraOpThreads: 0)),
         "package-1" => Embedder.Package(new PackageMiniLmEmbedder(intraOpThreads: 1)),
         "new-default" => Embedder.New(new MiniLmEmbeddingGenerator()),
+        // The default before batch-parallel inference and the padding limit: one batch after another, each on all
+        // intra-op threads, batches cut by count and padded positions only.
+        "new-sequential" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), null, MiniLmBatchParallelism.None) { MaxPadding = double.PositiveInfinity }),
+        // Each change alone: one batch after another with the padding limit; batch-parallel without it.
+        "new-sequential-pad10" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), null, MiniLmBatchParallelism.None)),
+        "new-nopad" => Embedder.New(new MiniLmEmbeddingGenerator { MaxPadding = double.PositiveInfinity }),
+        // Batch-parallel workers each taking calls of up to the full MaxBatchTokens (not their share of it).
+        "new-fullcalls" => Embedder.New(new MiniLmEmbeddingGenerator { SplitBatchTokens = false }),
+        // Other padding limits (the default is 10 %).
+        "new-pad15" => Embedder.New(new MiniLmEmbeddingGenerator { MaxPadding = 0.15 }),
+        "new-pad20" => Embedder.New(new MiniLmEmbeddingGenerator { MaxPadding = 0.20 }),
+        // One thread without the padding limit (one thread before this change).
+        "new-1-nopad" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { IntraOpThreads = 1 }) { MaxPadding = double.PositiveInfinity }),
+        // Batch-parallel workers sharing the one session (and its intra-op threads) instead of a second session.
+        "new-shared" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions(), null, MiniLmBatchParallelism.SharedSession)),
         "new-1" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { IntraOpThreads = 1 })),
         "new-1-spin" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { IntraOpThreads = 1, AllowSpinning = true })),
         "new-2" => Embedder.New(new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { IntraOpThreads = 2 })),

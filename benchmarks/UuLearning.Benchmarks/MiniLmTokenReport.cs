@@ -26,7 +26,7 @@ internal static class MiniLmTokenReport
             long oldReal = oldIds.Sum(x => (long)Math.Min(512, x.Length));
             var oldPadded = package.PaddedTokens(texts);
             long newReal = newIds.Sum(x => (long)x.Length);
-            long newPadded = TokenBatches.Plan([.. newIds.Select(x => x.Length)], options.MaxBatchSize, options.MaxBatchTokens, out var order)
+            long newPadded = TokenBatches.Plan([.. newIds.Select(x => x.Length)], options.MaxBatchSize, options.MaxBatchTokens, out var order, MiniLmEmbeddingGenerator.DefaultMaxPadding)
                 .Sum(b => (long)order[b].Length * order[b].Max(i => newIds[i].Length));
             var same = Enumerable.Range(0, texts.Count).Select(i => oldIds[i].SequenceEqual(newIds[i].Select(x => (long)x))).ToArray();
             var oldVectors = package.Embed(texts);

@@ -17,6 +17,16 @@ if (args.Length > 0 && args[0] == "minilm-memory")
     return MiniLmMemoryReport.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "minilm-padding")
+{
+    return MiniLmPaddingReport.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "minilm-parallel-check")
+{
+    return MiniLmParallelCheck.Run();
+}
+
 if (args.Length > 0 && args[0] == "minilm-threads")
 {
     return MiniLmThreadsTiming.Run(args[1..]);

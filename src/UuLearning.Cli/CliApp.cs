@@ -144,7 +144,7 @@ internal sealed class CliApp
         var chart = new Option<string?>("--chart") { Description = "Write a PNG of accuracy (with gold) and sample agreement per round." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Embedding cache folder for minilm. Default: $XDG_CACHE_HOME/uulearning/embeddings or ~/.cache/uulearning/embeddings." };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not cache embeddings on disk." };
-        var miniLmThreads = new Option<int?>("--minilm-threads") { Description = "Threads for minilm embedding (ONNX Runtime intra-op threads, which sleep rather than spin when idle). Default: the processors this process may use." };
+        var miniLmThreads = new Option<int?>("--minilm-threads") { Description = "Threads for minilm embedding (model calls side by side, one per thread; a single call uses them as ONNX Runtime intra-op threads; they sleep rather than spin when idle). Default: the processors this process may use." };
         var epochs = new Option<int?>("--epochs") { Description = "Advanced: training epochs per round (library default 30)." };
         var learningRate = new Option<double?>("--learning-rate") { Description = "Advanced: learning rate (library default 0.01)." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Advanced: mini-batch size (library default 64)." };

@@ -58,7 +58,7 @@ internal sealed record RefineSettings
     /// <summary>Embedding cache folder (MiniLM); null disables the cache.</summary>
     public string? CacheDirectory { get; init; }
 
-    /// <summary>ONNX Runtime intra-op threads for MiniLM (<c>--minilm-threads</c>); null = the generator's default.</summary>
+    /// <summary>Threads for MiniLM (<c>--minilm-threads</c>, <c>MiniLmEmbeddingGeneratorOptions.IntraOpThreads</c>); null = the generator's default.</summary>
     public int? MiniLmThreads { get; init; }
 
     public int? Epochs { get; init; }

@@ -6,9 +6,12 @@ public sealed class MiniLmEmbeddingGeneratorOptions
     /// <summary>The largest number of word pieces the model accepts, [CLS] and [SEP] included.</summary>
     public const int ModelMaxTokens = 512;
 
-    /// <summary>Threads ONNX Runtime uses inside one model call.</summary>
+    /// <summary>Threads for the model: a single model call runs on this many ONNX Runtime intra-op threads; texts that
+    /// need two or more calls run that many calls side by side, one per thread, on a second session at one intra-op
+    /// thread (a second copy of the model, about 90 MB; each call then holds at most
+    /// <see cref="MaxBatchTokens"/> / threads padded positions). Vectors do not depend on it.</summary>
     /// <value>0 (the default) uses the processors this process may use (<see cref="Environment.ProcessorCount"/>),
-    /// without pinning threads to cores; otherwise 1 to 1024.</value>
+    /// without pinning threads to cores; otherwise 1 (one session, one call at a time) to 1024.</value>
     public int IntraOpThreads { get; set; }
 
     /// <summary>Whether ONNX Runtime's intra-op threads spin (busy-wait) for the next piece of work instead of sleeping.</summary>

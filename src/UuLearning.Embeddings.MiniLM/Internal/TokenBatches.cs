@@ -11,15 +11,20 @@ internal static class TokenBatches
     /// <param name="maxTexts">The most texts per call, at least 1.</param>
     /// <param name="maxTokens">The most padded positions per call.</param>
     /// <param name="order">The text indices, sorted by length.</param>
-    public static List<Range> Plan(IReadOnlyList<int> lengths, int maxTexts, int maxTokens, out int[] order)
+    /// <param name="maxPadding">A call does not take the next text if that would make its padded positions more than
+    /// <c>1 + maxPadding</c> times its real word pieces (no such limit by default).</param>
+    public static List<Range> Plan(IReadOnlyList<int> lengths, int maxTexts, int maxTokens, out int[] order, double maxPadding = double.PositiveInfinity)
     {
         var sorted = Enumerable.Range(0, lengths.Count).OrderBy(i => lengths[i]).ToArray();
         var batches = new List<Range>();
         for (var start = 0; start < sorted.Length;)
         {
             var end = start + 1;
-            while (end < sorted.Length && end - start < maxTexts && (long)(end - start + 1) * lengths[sorted[end]] <= maxTokens)
+            long real = lengths[sorted[start]];
+            while (end < sorted.Length && end - start < maxTexts && (long)(end - start + 1) * lengths[sorted[end]] <= maxTokens
+                && (end - start + 1) * (double)lengths[sorted[end]] <= (1 + maxPadding) * (real + lengths[sorted[end]]))
             {
+                real += lengths[sorted[end]];
                 end++;
             }
 

@@ -59,4 +59,19 @@ public class TokenBatchesTests
             Assert.True(members.Length * members.Max(i => lengths[i]) <= 4096);
         }
     }
+
+    [Fact]
+    public void Plan_PaddingLimit_CutsBeforeATextThatWouldPadTheCallPastIt()
+    {
+        // Sorted: 10, 10, 10, 11 pad to 44 for 41 real pieces (7 % padding); adding 30 would pad to 150 for 71, so the
+        // call stops there; 30 and 31 pad to 62 for 61. Without the limit all six fit one call (6 x 31 = 186).
+        int[] lengths = [30, 10, 11, 10, 31, 10];
+
+        var limited = TokenBatches.Plan(lengths, 32, 8192, out var order, maxPadding: 0.10);
+        var unlimited = TokenBatches.Plan(lengths, 32, 8192, out _);
+
+        Assert.Equal([1, 3, 5, 2, 0, 4], order);
+        Assert.Equal([(0, 4), (4, 2)], limited.Select(b => b.GetOffsetAndLength(6)));
+        Assert.Single(unlimited);
+    }
 }
