@@ -234,29 +234,51 @@ public sealed class MultiClassRefiner
         if (folds < 2)
         {
             using var module = _trainer.Train(x, labels, priors, round, cancellationToken);
-            result = MultiClassTrainer.LogProbabilities(module, x);
+            result = _trainer.LogProbabilitiesOf(module, x);
         }
         else
         {
             var fold = AssignFolds(labels, k, folds, new Random((int)UuTrainer.RoundSeed(_options.Trainer.Seed, round, stream: 3)));
-            result = new float[n * k];
-            var masked = new int[n];
-            for (int f = 0; f < folds; f++)
+            var scores = new float[n * k];
+            void TrainFold(int f)
             {
+                var masked = new int[n];
                 for (int i = 0; i < n; i++)
                 {
                     masked[i] = fold[i] == f ? -1 : labels[i];
                 }
                 using var module = _trainer.Train(x, masked, priors, round, cancellationToken, fit: f + 1);
-                var all = MultiClassTrainer.LogProbabilities(module, x);
+                var all = _trainer.LogProbabilitiesOf(module, x);
                 for (int i = 0; i < n; i++)
                 {
                     if (fold[i] == f)
                     {
-                        Array.Copy(all, i * k, result, i * k, k);
+                        Array.Copy(all, i * k, scores, i * k, k); // each fold writes only its own items' rows
                     }
                 }
             }
+            int concurrent = Math.Min(folds, _trainer.ConcurrentFits(x));
+            if (concurrent <= 1)
+            {
+                for (int f = 0; f < folds; f++)
+                {
+                    TrainFold(f);
+                }
+            }
+            else
+            {
+                // Each fit depends only on its seed and its labels, so the scores do not depend on the thread count.
+                try
+                {
+                    Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = concurrent }, TrainFold);
+                }
+                catch (AggregateException e)
+                {
+                    var first = e.InnerExceptions.FirstOrDefault(inner => inner is not OperationCanceledException) ?? e.InnerExceptions[0];
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+                }
+            }
+            result = scores;
         }
         int bad = Array.FindIndex(result, v => !float.IsFinite(v));
         if (bad >= 0)

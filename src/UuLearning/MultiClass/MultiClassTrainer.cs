@@ -21,6 +21,8 @@ internal sealed class MultiClassTrainer
     // fold of every round on the same tensor).
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, ManagedRows> _managedRows = new();
 
+    private static readonly Lock InitLock = new();
+
     public MultiClassTrainer(UuTrainerOptions options)
     {
         _options = options.Clone();
@@ -73,8 +75,14 @@ internal sealed class MultiClassTrainer
         long totalSteps = (long)batches * o.Epochs;
         long warmupSteps = (long)Math.Floor(o.WarmupFraction * totalSteps);
 
-        torch.manual_seed(UuTrainer.RoundSeed(o.Seed, seedKey, stream: 2));
-        var module = CreateScorer((int)x.shape[1], k);
+        nn.Module<Tensor, Tensor> module;
+        lock (InitLock)
+        {
+            // TorchSharp's generator is process-wide: seeding and drawing the initial weights together keeps each fit's
+            // weights its own seed's when folds train on several threads.
+            torch.manual_seed(UuTrainer.RoundSeed(o.Seed, seedKey, stream: 2));
+            module = CreateScorer((int)x.shape[1], k);
+        }
         var snapshot = new List<Tensor>();
         bool success = false;
         try
@@ -220,12 +228,57 @@ internal sealed class MultiClassTrainer
         }
     }
 
+    /// <summary>How many fits may train at once on <paramref name="x"/>: managed fits are independent, so the option's
+    /// thread count (automatic: every processor); TorchSharp fits share libtorch's threads, so one.</summary>
+    internal int ConcurrentFits(Tensor x) => ManagedEnabled && ManagedSoftmaxFit.Supports(_options, x)
+        ? (_options.Threads > 0 ? _options.Threads : Environment.ProcessorCount)
+        : 1;
+
     /// <summary>Whether the linear head on the CPU trains in managed code (<see cref="ManagedSoftmaxFit"/>; true). Tests
     /// turn it off to compare with TorchSharp training the same module.</summary>
     internal bool ManagedEnabled { get; set; } = true;
 
     private InvalidOperationException NonFinite(int round, int epoch) => new(string.Create(CultureInfo.InvariantCulture,
         $"Scores became non-finite in round {round}, epoch {epoch}. Lower LearningRate (now {_options.LearningRate}) or check the features."));
+
+    /// <summary>Log-probabilities [N, K] of every row of <paramref name="x"/> under <paramref name="module"/> (one this
+    /// trainer trained), row-major: in managed code for the managed linear head, so that the result does not depend on
+    /// what runs beside it (libtorch's matrix products split their sums by the threads free at the time), else
+    /// <see cref="LogProbabilities"/>.</summary>
+    internal float[] LogProbabilitiesOf(nn.Module<Tensor, Tensor> module, Tensor x)
+    {
+        if (!(ManagedEnabled && ManagedSoftmaxFit.Supports(_options, x)))
+        {
+            return LogProbabilities(module, x);
+        }
+        var rows = _managedRows.GetValue(x, t => ManagedRows.From(t, ManagedLinearFits.SparseDensity));
+        var p = module.parameters().ToArray(); // weight [K, D], bias [K]: the module's own, left alive
+        var weight = p[0].data<float>().ToArray();
+        var bias = p[1].data<float>().ToArray();
+        int n = (int)x.shape[0], k = bias.Length, d = rows.Dimension;
+        var result = new float[n * k];
+        var z = new double[k];
+        for (int i = 0; i < n; i++)
+        {
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < k; j++)
+            {
+                z[j] = rows.Dot(i, weight.AsSpan(j * d, d)) + bias[j];
+                max = Math.Max(max, z[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++)
+            {
+                sum += Math.Exp(z[j] - max);
+            }
+            double logSum = max + Math.Log(sum);
+            for (int j = 0; j < k; j++)
+            {
+                result[(i * k) + j] = (float)(z[j] - logSum);
+            }
+        }
+        return result;
+    }
 
     /// <summary>Log-probabilities [N, K] of every row of <paramref name="x"/>, row-major, without gradients.</summary>
     public static float[] LogProbabilities(nn.Module<Tensor, Tensor> module, Tensor x)

@@ -98,6 +98,10 @@ public class ManagedSoftmaxFitTests
         var pb = MultiClassTrainer.LogProbabilities(b, x);
         double worst = pa.Zip(pb, (u, v) => Math.Abs(u - v)).Max();
         Assert.True(worst < 2e-4, $"largest log-probability difference {worst}");
+        // The refiner reads a managed fit's log-probabilities in managed code: the same as TorchSharp's to float rounding.
+        var managedRead = managed.LogProbabilitiesOf(a, x);
+        Assert.True(managedRead.Zip(pa, (u, v) => Math.Abs(u - v)).Max() < 1e-5);
+        Assert.Equal(pb, reference.LogProbabilitiesOf(b, x)); // TorchSharp-trained: read by TorchSharp
         // Training moved the module away from its initial weights (so the comparison is not of two untrained modules).
         torch.manual_seed(UuTrainer.RoundSeed(options.Seed, 2 + 1000, stream: 2));
         using var initial = nn.Sequential(("output", nn.Linear(8, 3)));

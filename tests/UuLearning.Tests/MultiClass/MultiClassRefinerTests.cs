@@ -130,4 +130,44 @@ public class MultiClassRefinerTests
 
         public int GetHashCode(IReadOnlyList<double> obj) => 0;
     }
+    [Fact]
+    public async Task RefineAsync_FoldsOnTwoThreads_GiveTheSameResultAsOneThread()
+    {
+        var data = MultiClassSyntheticData.Draw(400, 8, Transition, seed: 21, separation: 3.0);
+        var sample = MultiClassLabeledSample.DrawUniform(data.Gold, 3, 50, seed: 21);
+        IterativeRefinerOptions With(int threads) => new() { MaxRounds = 2, Trainer = new UuTrainerOptions { Seed = 7, Threads = threads } };
+        using var one = await new MultiClassRefiner(options: With(1)).RefineAsync(data.Features, data.Noisy, sample);
+        using var two = await new MultiClassRefiner(options: With(2)).RefineAsync(data.Features, data.Noisy, sample);
+        Assert.Equal(one.Labels, two.Labels);
+        Assert.Equal(one.Probabilities.SelectMany(p => p), two.Probabilities.SelectMany(p => p)); // bit for bit
+        Assert.Equal(one.Rounds.Count, two.Rounds.Count);
+    }
+
+    [Fact]
+    public async Task RefineAsync_CancelledWhileFoldsTrainOnTwoThreads_ThrowsOperationCanceled()
+    {
+        var data = MultiClassSyntheticData.Draw(400, 8, Transition, seed: 22, separation: 3.0);
+        var sample = MultiClassLabeledSample.DrawUniform(data.Gold, 3, 50, seed: 22);
+        using var cts = new CancellationTokenSource();
+        var options = new IterativeRefinerOptions { MaxRounds = 3, Trainer = new UuTrainerOptions { Seed = 7, Threads = 2 } };
+        // Cancels when round 1 is reported, so round 2's folds are training in parallel when they see it.
+        var refiner = new MultiClassRefiner(options: options, logger: new CancelOnRound(cts));
+        await Assert.ThrowsAsync<OperationCanceledException>(() => refiner.RefineAsync(data.Features, data.Noisy, sample, cts.Token));
+        Assert.True(cts.IsCancellationRequested);
+    }
+
+    private sealed class CancelOnRound(CancellationTokenSource cts) : Microsoft.Extensions.Logging.ILogger<MultiClassRefiner>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (formatter(state, exception).StartsWith("Round 1", StringComparison.Ordinal))
+            {
+                cts.Cancel();
+            }
+        }
+    }
 }
