@@ -61,9 +61,10 @@ public sealed class UuTrainerOptions
     /// <value>Default "cpu".</value>
     public string Device { get; set; } = "cpu";
 
-    /// <summary>Threads for training and scoring. The linear head on the CPU trains in managed code, cross-fitting folds
-    /// in parallel: up to this many folds at once (0: <see cref="Environment.ProcessorCount"/>); each fold's arithmetic is
-    /// sequential, so its result does not depend on the count. Other scorers use libtorch's intra-op threads: 0 chooses
+    /// <summary>Threads for training and scoring. The linear head on the CPU (binary, or K classes in
+    /// <see cref="MultiClassRefiner"/>) trains in managed code, cross-fitting folds in parallel: up to this many folds at
+    /// once (0: <see cref="Environment.ProcessorCount"/>); each fold's arithmetic is sequential, so its result does not
+    /// depend on the count. Other scorers use libtorch's intra-op threads: 0 chooses
     /// one thread per 32 Mi multiply-adds of a step's forward pass (batch x folds trained together x the scorer's
     /// multiply-adds per item), at least 1 and at most <see cref="Environment.ProcessorCount"/>, so small MLP batches get
     /// one thread, whose speed does not collapse when other processes share the cores. Results are bit-for-bit
