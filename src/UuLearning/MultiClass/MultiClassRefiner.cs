@@ -225,7 +225,7 @@ public sealed class MultiClassRefiner
     }
 
     /// <summary>Out-of-fold log-probabilities [N, K] for one round (in-sample when folds are fewer than 2).</summary>
-    private float[] ScoreRound(Tensor x, int[] labels, MultiClassPriors priors, int round, CancellationToken cancellationToken)
+    internal float[] ScoreRound(Tensor x, int[] labels, MultiClassPriors priors, int round, CancellationToken cancellationToken)
     {
         int n = labels.Length, k = priors.ClassCount;
         int smallest = Enumerable.Range(0, k).Min(c => labels.Count(l => l == c));
