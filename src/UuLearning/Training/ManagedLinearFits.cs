@@ -238,15 +238,24 @@ internal sealed class ManagedLinearFits : IStackedFits
         {
             scores[j] = _rows.Dot(items[j], weights) + w[d];
         }
+        return RiskOfScores(items, scores, sigmoids, gradient, out _);
+    }
+
+    /// <summary>The objective of <paramref name="items"/> given their <paramref name="scores"/>, and dR/dw written into
+    /// <paramref name="gradient"/> when given (<paramref name="sigmoids"/>: scratch of the items' length);
+    /// <paramref name="count"/> is how many items the batch holds (an empty batch is no step).</summary>
+    private double RiskOfScores(ReadOnlySpan<long> items, ReadOnlySpan<double> scores, Span<double> sigmoids, float[]? gradient, out int count)
+    {
         var sums = default(BatchSums);
         sums.AddAll(scores, items, _positive, _options.Surrogate, sigmoids);
+        count = sums.Count;
         var slopes = SlopesOf(sums, out double risk);
         if (gradient is null)
         {
             return risk;
         }
         Array.Clear(gradient);
-        var gw = gradient.AsSpan(0, d);
+        var gw = gradient.AsSpan(0, _d);
         double gb = 0;
         for (int j = 0; j < items.Length; j++)
         {
@@ -258,15 +267,15 @@ internal sealed class ManagedLinearFits : IStackedFits
                 gb += g;
             }
         }
-        gradient[d] = (float)gb;
+        gradient[_d] = (float)gb;
         return risk;
     }
 
     /// <summary>
     /// One epoch of fits that share batches (<see cref="SharedBatches"/>): each thread takes some of the fits and walks
-    /// the common batches once, reading a row once for all its fits that train on it. Fit f's arithmetic is that of
-    /// <see cref="Risk"/> on its own part of each batch, in the same order, so the result is the same bit for bit as
-    /// training it on its own plan's batches.
+    /// the common batches once, reading a row from memory once for all its fits that train on it to score them; each
+    /// fit's risk and gradient then follow as in <see cref="Risk"/> on its own part of the batch, in the same order, so
+    /// the result is the same bit for bit as training it on its own plan's batches.
     /// </summary>
     private double[] TrainSharedEpoch(SharedBatches shared, FitPlan[] plans, long[] stepCounts, double peakLearningRate, CancellationToken cancellationToken)
     {
@@ -278,20 +287,16 @@ internal sealed class ManagedLinearFits : IStackedFits
         {
             int[] mine = Enumerable.Range(0, k).Where(f => f % workers == t).ToArray();
             int m = mine.Length;
-            var grads = mine.Select(_ => new float[_d + 1]).ToArray();
-            var biasGrads = new double[m];
+            var grad = new float[_d + 1];
             var scores = mine.Select(_ => new double[shared.MaxBatchLength]).ToArray();
-            var sigmoids = mine.Select(_ => new double[shared.MaxBatchLength]).ToArray();
+            var sigmoids = new double[shared.MaxBatchLength];
             var items = mine.Select(_ => new long[shared.MaxBatchLength]).ToArray();
             var counts = new int[m];
-            var batch = new BatchSums[m];
-            var slopes = new Slopes[m];
-            var surrogate = _options.Surrogate;
             for (int b = 0; b < shared.Batches; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var (start, length) = shared.Bounds[b];
-                Array.Clear(batch);
+                // The scores: each row read once for all of this thread's fits that train on it.
                 Array.Clear(counts);
                 for (int j = 0; j < length; j++)
                 {
@@ -308,46 +313,19 @@ internal sealed class ManagedLinearFits : IStackedFits
                         }
                     }
                 }
+                // Then each fit's risk, gradient and step, as on its own plan (the batch's rows are in cache by now).
                 for (int q = 0; q < m; q++)
                 {
-                    batch[q].AddAll(scores[q].AsSpan(0, counts[q]), items[q].AsSpan(0, counts[q]), _positive, surrogate, sigmoids[q]);
-                    if (batch[q].Count > 0)
-                    {
-                        slopes[q] = SlopesOf(batch[q], out double risk);
-                        sums[mine[q]] += risk;
-                        Array.Clear(grads[q]);
-                        biasGrads[q] = 0;
-                    }
-                }
-                Array.Clear(counts);
-                for (int j = 0; j < length; j++)
-                {
-                    long i = shared.Order[start + j];
-                    ulong bits = shared.Members[i];
-                    for (int q = 0; q < m; q++)
-                    {
-                        if ((bits & (1UL << mine[q])) != 0)
-                        {
-                            double g = slopes[q].Of(sigmoids[q][counts[q]++], _positive[i], surrogate);
-                            if (g != 0)
-                            {
-                                _rows.AddScaled(i, (float)g, grads[q].AsSpan(0, _d));
-                                biasGrads[q] += g;
-                            }
-                        }
-                    }
-                }
-                for (int q = 0; q < m; q++)
-                {
-                    if (batch[q].Count == 0)
+                    int f = mine[q];
+                    double risk = RiskOfScores(items[q].AsSpan(0, counts[q]), scores[q].AsSpan(0, counts[q]), sigmoids.AsSpan(0, counts[q]), grad, out int count);
+                    if (count == 0)
                     {
                         continue; // an empty batch is no step, as on the fit's own plan
                     }
-                    int f = mine[q];
-                    grads[q][_d] = (float)biasGrads[q];
+                    sums[f] += risk;
                     double lr = UuTrainer.LearningRateAt(stepCounts[f], plans[f].TotalSteps, plans[f].WarmupSteps, peakLearningRate);
                     stepCounts[f]++;
-                    ManagedAdamW.Step(_w[f], _m[f], _v[f], grads[q], lr, stepCounts[f], _options.WeightDecay);
+                    ManagedAdamW.Step(_w[f], _m[f], _v[f], grad, lr, stepCounts[f], _options.WeightDecay);
                 }
             }
         });
