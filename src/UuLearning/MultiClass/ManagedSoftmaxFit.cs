@@ -63,11 +63,58 @@ internal sealed class ManagedSoftmaxFit
     {
         int k = priors.ClassCount;
         var inverse = options.Objective == UuObjective.Pn ? MultiClassPriors.Supervised(priors.Pi).InverseTheta() : priors.InverseTheta();
-        var p = module.parameters().ToArray(); // weight [K, D], bias [K]: the module's own, left alive
-        var parameters = new float[(k * rows.Dimension) + k];
+        return new ManagedSoftmaxFit(rows, labels.ToArray(), k, ReadParameters(module, rows.Dimension, out _), inverse, priors.Pi.ToArray(), options);
+    }
+
+    /// <summary>Log-probabilities [N, K] of the <paramref name="n"/> rows of <paramref name="rows"/> under the linear
+    /// layer <paramref name="module"/> (K outputs), row-major, in managed code (the same whatever runs beside it, unlike
+    /// libtorch's matrix products, which split their sums by the threads free at the time).</summary>
+    public static float[] LogProbabilities(ManagedRows rows, int n, nn.Module<Tensor, Tensor> module)
+    {
+        var parameters = ReadParameters(module, rows.Dimension, out int k);
+        var result = new float[n * k];
+        var z = new double[k];
+        for (int i = 0; i < n; i++)
+        {
+            double max = Logits(rows, i, parameters, k, z);
+            double sum = 0;
+            for (int j = 0; j < k; j++)
+            {
+                sum += Math.Exp(z[j] - max);
+            }
+            double logSum = max + Math.Log(sum);
+            for (int j = 0; j < k; j++)
+            {
+                result[(i * k) + j] = (float)(z[j] - logSum);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Writes row <paramref name="i"/>'s logits z = W x + c (parameters as <see cref="Parameters"/> lays them
+    /// out) into <paramref name="z"/> and returns the largest, from which the softmax is taken so that no exponential
+    /// overflows.</summary>
+    private static double Logits(ManagedRows rows, long i, float[] parameters, int k, Span<double> z)
+    {
+        int d = rows.Dimension;
+        double max = double.NegativeInfinity;
+        for (int j = 0; j < k; j++)
+        {
+            z[j] = rows.Dot(i, parameters.AsSpan(j * d, d)) + parameters[(k * d) + j];
+            max = Math.Max(max, z[j]);
+        }
+        return max;
+    }
+
+    /// <summary>The layer's weight [K, D] then bias [K], copied (the module's parameters are its own, left alive).</summary>
+    private static float[] ReadParameters(nn.Module<Tensor, Tensor> module, int d, out int k)
+    {
+        var p = module.parameters().ToArray();
+        k = (int)p[1].numel();
+        var parameters = new float[(k * d) + k];
         p[0].data<float>().ToArray().CopyTo(parameters, 0);
-        p[1].data<float>().ToArray().CopyTo(parameters, k * rows.Dimension);
-        return new ManagedSoftmaxFit(rows, labels.ToArray(), k, parameters, inverse, priors.Pi.ToArray(), options);
+        p[1].data<float>().ToArray().CopyTo(parameters, k * d);
+        return parameters;
     }
 
     /// <summary>The parameters, live (K x D weights, then K biases).</summary>
@@ -112,15 +159,7 @@ internal sealed class ManagedSoftmaxFit
         {
             long i = items[b];
             var z = prob.Slice(b * k, k);
-            for (int j = 0; j < k; j++)
-            {
-                z[j] = _rows.Dot(i, _p.AsSpan(j * d, d)) + _p[(k * d) + j];
-            }
-            double max = double.NegativeInfinity;
-            foreach (double v in z)
-            {
-                max = Math.Max(max, v);
-            }
+            double max = Logits(_rows, i, _p, k, z);
             double sum = 0;
             for (int j = 0; j < k; j++)
             {

@@ -17,10 +17,6 @@ internal sealed class MultiClassTrainer
 {
     private readonly UuTrainerOptions _options;
 
-    // The managed engine's copy of each feature tensor, kept while the tensor object lives (a refinement trains every
-    // fold of every round on the same tensor).
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, ManagedRows> _managedRows = new();
-
     private static readonly Lock InitLock = new();
 
     public MultiClassTrainer(UuTrainerOptions options)
@@ -93,7 +89,7 @@ internal sealed class MultiClassTrainer
             // The linear head on the CPU steps in managed code; the module only gives it its initial weights and takes
             // the trained ones back at the end.
             var managed = ManagedEnabled && ManagedSoftmaxFit.Supports(o, x)
-                ? ManagedSoftmaxFit.Create(_managedRows.GetValue(x, t => ManagedRows.From(t, ManagedLinearFits.SparseDensity)), labels, module, priors, o)
+                ? ManagedSoftmaxFit.Create(ManagedRows.Of(x), labels, module, priors, o)
                 : null;
             float[]? managedBest = null;
             using var target = torch.tensor(labels.Select(l => (long)Math.Max(l, 0)).ToArray(), device: device);
@@ -251,33 +247,7 @@ internal sealed class MultiClassTrainer
         {
             return LogProbabilities(module, x);
         }
-        var rows = _managedRows.GetValue(x, t => ManagedRows.From(t, ManagedLinearFits.SparseDensity));
-        var p = module.parameters().ToArray(); // weight [K, D], bias [K]: the module's own, left alive
-        var weight = p[0].data<float>().ToArray();
-        var bias = p[1].data<float>().ToArray();
-        int n = (int)x.shape[0], k = bias.Length, d = rows.Dimension;
-        var result = new float[n * k];
-        var z = new double[k];
-        for (int i = 0; i < n; i++)
-        {
-            double max = double.NegativeInfinity;
-            for (int j = 0; j < k; j++)
-            {
-                z[j] = rows.Dot(i, weight.AsSpan(j * d, d)) + bias[j];
-                max = Math.Max(max, z[j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++)
-            {
-                sum += Math.Exp(z[j] - max);
-            }
-            double logSum = max + Math.Log(sum);
-            for (int j = 0; j < k; j++)
-            {
-                result[(i * k) + j] = (float)(z[j] - logSum);
-            }
-        }
-        return result;
+        return ManagedSoftmaxFit.LogProbabilities(ManagedRows.Of(x), (int)x.shape[0], module);
     }
 
     /// <summary>Log-probabilities [N, K] of every row of <paramref name="x"/>, row-major, without gradients.</summary>

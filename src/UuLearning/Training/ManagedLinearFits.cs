@@ -437,11 +437,14 @@ internal sealed class ManagedLinearFits : IStackedFits
 /// <summary>
 /// The feature matrix as the managed linear engine reads it: dense rows, or (column, value) lists when at most
 /// <see cref="ManagedLinearFits.SparseDensity"/> of the entries are non-zero. Made once per feature tensor and shared by
-/// every training on it (<see cref="UuTrainer"/> keeps it while the tensor lives), so the rounds of a refinement copy
+/// every training on it (<see cref="Of"/> keeps it while the tensor object lives), so the rounds of a refinement copy
 /// the matrix once, not once per training.
 /// </summary>
 internal sealed class ManagedRows
 {
+    // Keyed by the tensor object: the refiners create their feature tensor once and never write to it.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, ManagedRows> Copies = new();
+
     private ManagedRows(int dimension, float[] dense, int[]? rowStart, int[]? columns, float[]? values)
     {
         Dimension = dimension;
@@ -491,6 +494,10 @@ internal sealed class ManagedRows
             target[Columns![at]] += scale * Values![at];
         }
     }
+
+    /// <summary>The managed copy of <paramref name="x"/> (default sparsity threshold), made on first use and kept while
+    /// the tensor object lives.</summary>
+    public static ManagedRows Of(Tensor x) => Copies.GetValue(x, t => From(t, ManagedLinearFits.SparseDensity));
 
     /// <summary>Copies the [N, D] float32 CPU tensor <paramref name="x"/>.</summary>
     public static ManagedRows From(Tensor x, double sparseDensity)

@@ -24,10 +24,6 @@ public sealed class UuTrainer
     private readonly UuTrainerOptions _options;
     private readonly ILogger _logger;
 
-    // The managed engine's copy of each feature tensor this trainer trains on, kept while the tensor object lives: a
-    // refinement trains every round on the same tensor, and copying it each time cost about a fifth of a linear fit.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, ManagedRows> _managedRows = new();
-
     /// <summary>Creates a trainer.</summary>
     /// <param name="options">Options (validated here; copied).</param>
     /// <param name="logger">Optional logger.</param>
@@ -180,8 +176,9 @@ public sealed class UuTrainer
         if (ManagedLinearFits.Supports(o, x))
         {
             int threads = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
-            var rows = _managedRows.GetValue(x, t => ManagedRows.From(t, ManagedLinearFits.SparseDensity));
-            return ManagedLinearFits.Create(x, labels, initSeeds, priors, o, threads, rows: rows);
+            // One copy per feature tensor: a refinement trains every round on the same tensor, and copying it for each
+            // training cost about a fifth of a linear fit.
+            return ManagedLinearFits.Create(x, labels, initSeeds, priors, o, threads, rows: ManagedRows.Of(x));
         }
         var model = StackedScorers.Create(o.Scorer, (int)x.shape[1], initSeeds, o.WeightDecay, x.device);
         return new TorchStackedFits(model, x, labels, (scores, inP, inN) => MaskedObjective(scores, inP, inN, priors));
