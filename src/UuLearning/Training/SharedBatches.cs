@@ -18,7 +18,6 @@ internal sealed class SharedBatches
 {
     private readonly int[][] _items; // group 2k: fold k's pseudo-positives, 2k + 1: its pseudo-negatives, in item order
     private readonly int[][] _groups; // the same, shuffled for the current epoch
-    private readonly int[] _perBatch;
     private readonly long _seed;
     private int _epoch;
 
@@ -29,8 +28,8 @@ internal sealed class SharedBatches
         Members = members;
         Batches = batches;
         _seed = seed;
-        _perBatch = groups.Select(g => (g.Length + batches - 1) / batches).ToArray();
-        MaxBatchLength = Math.Max(1, _perBatch.Sum());
+        // A group puts the floor or the ceiling of its size over the batch count into each batch.
+        MaxBatchLength = Math.Max(1, groups.Sum(g => (g.Length + batches - 1) / batches));
         Order = new long[Batches * MaxBatchLength];
         Bounds = new (int Start, int Length)[Batches];
     }
@@ -49,9 +48,6 @@ internal sealed class SharedBatches
 
     /// <summary>The current epoch's batches in <see cref="Order"/>.</summary>
     public (int Start, int Length)[] Bounds { get; }
-
-    /// <summary>The epoch <see cref="Order"/> holds (0 before the first).</summary>
-    public int Epoch => _epoch;
 
     /// <summary>The common batches of the fits whose own plans are <paramref name="plans"/> (fit f leaves fold f out).</summary>
     public static SharedBatches Create(FitPlan[] plans, int[] fold, IReadOnlyList<PseudoLabel> labels, UuTrainerOptions options, long seed)
